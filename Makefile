@@ -1,0 +1,55 @@
+# Skyguard: `make run` starts the demo box, `make test` runs every test
+# (installing the test tools it needs first), `make firmware` cross-builds.
+SHELL := /bin/bash
+GO ?= go
+PKG := skyguard
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+# The build date is the commit's date, so two builds of one commit are identical.
+DATE ?= $(shell git log -1 --format=%cI 2>/dev/null || echo 1970-01-01T00:00:00Z)
+LDFLAGS := -s -w -buildid= -X $(PKG)/firmware/version.Version=$(VERSION) -X $(PKG)/firmware/version.Commit=$(COMMIT) -X $(PKG)/firmware/version.Date=$(DATE)
+BUILD := CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)'
+TEST_TIMEOUT ?= 15m
+
+.PHONY: all build run test test-deps lint unit fuzz bench firmware clean
+
+all: build
+
+build:
+	$(BUILD) -o bin/skyguard ./firmware/cmd/skyguard
+
+run: build
+	./bin/skyguard demo
+
+test-deps:
+	bash tools/testdeps/install.sh
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+unit:
+	CGO_ENABLED=0 $(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
+
+# Each fuzz target runs briefly: enough to catch a regression on its seeds
+# and a little beyond, not a fuzzing campaign.
+FUZZTIME ?= 10s
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeRecord$$' -fuzztime $(FUZZTIME) ./recorder/ring
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./firmware/config
+
+test: test-deps lint unit fuzz
+
+bench: build
+	$(GO) test -run '^$$' -bench . -benchmem ./recorder/... 
+	$(GO) run ./tools/bench
+
+firmware:
+	mkdir -p out
+	GOOS=linux GOARCH=arm64 $(BUILD) -o out/skyguard-linux-arm64 ./firmware/cmd/skyguard
+	GOOS=linux GOARCH=arm GOARM=7 $(BUILD) -o out/skyguard-linux-armv7 ./firmware/cmd/skyguard
+	cd out && sha256sum skyguard-linux-arm64 skyguard-linux-armv7 > SHA256SUMS
+
+clean:
+	rm -rf bin out

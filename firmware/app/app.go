@@ -1,0 +1,131 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"skyguard/firmware/config"
+	"skyguard/recorder/ring"
+	"skyguard/webui"
+)
+
+// Options are the knobs the command line adds to the config file.
+type Options struct {
+	Logger *slog.Logger
+	// Listener, when set, is used instead of listening on cfg.HTTP.Listen
+	// (tests pass a loopback listener on port 0).
+	Listener net.Listener
+	// Ready, when set, is called once storage is open and cameras started.
+	Ready func(a *App)
+	// DiskFree reports the free bytes of a filesystem; nil uses statfs.
+	DiskFree func(path string) (int64, error)
+}
+
+// App is a running box.
+type App struct {
+	cfg     *config.Config
+	log     *slog.Logger
+	started time.Time
+	cams    []*camera
+	byID    map[string]*camera
+	store   *ring.Store
+	addr    net.Addr
+}
+
+// Addr is the web server's address.
+func (a *App) Addr() net.Addr { return a.addr }
+
+// Run runs the box until ctx ends. Start-up errors (bad storage, port in
+// use) are returned at once; after that Run returns nil on a clean stop.
+func Run(ctx context.Context, cfg *config.Config, opt Options) error {
+	log := opt.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	free := opt.DiskFree
+	if free == nil {
+		free = DiskFree
+	}
+	if err := cfg.CheckDisk(free); err != nil {
+		return err
+	}
+	ln := opt.Listener
+	if ln == nil {
+		var err error
+		if ln, err = net.Listen("tcp", cfg.HTTP.Listen); err != nil {
+			return fmt.Errorf("http: listen %s: %w", cfg.HTTP.Listen, err)
+		}
+	}
+	defer ln.Close()
+
+	store, err := openStorage(cfg.Storage, log, nil)
+	if err != nil {
+		return err
+	}
+	a := &App{cfg: cfg, log: log, started: time.Now(), byID: map[string]*camera{}, store: store, addr: ln.Addr()}
+	for _, cc := range cfg.Cameras {
+		c := newCamera(cc, log)
+		a.cams = append(a.cams, c)
+		a.byID[cc.ID] = c
+	}
+
+	// The ring outlives the cameras: it stops only after every recorder
+	// loop has handed over its last GOP.
+	storeCtx, stopStore := context.WithCancel(context.Background())
+	defer stopStore()
+	storeDone := make(chan error, 1)
+	go func() { storeDone <- store.Run(storeCtx) }()
+
+	camCtx, stopCams := context.WithCancel(ctx)
+	defer stopCams()
+	var wg sync.WaitGroup
+	for _, c := range a.cams {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			if err := c.ingest.Run(camCtx); err != nil && !errors.Is(err, context.Canceled) {
+				c.log.Error("ingest stopped", "err", err)
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			c.record(camCtx, store)
+		}()
+	}
+
+	web := webui.New(webui.Options{Status: a, Recordings: a, Logger: log})
+	webDone := make(chan error, 1)
+	go func() { webDone <- web.Serve(camCtx, ln) }()
+	log.Info("box running", "id", cfg.Box.ID, "cameras", len(a.cams), "http", ln.Addr().String())
+	if opt.Ready != nil {
+		opt.Ready(a)
+	}
+
+	var webErr error
+	select {
+	case <-ctx.Done():
+	case webErr = <-webDone:
+		webDone <- webErr
+	}
+	log.Info("box stopping")
+	stopCams()
+	wg.Wait()
+	webErr = <-webDone
+	stopStore()
+	runErr := <-storeDone
+	closeErr := store.Close()
+	log.Info("box stopped")
+	return errors.Join(webErr, ignoreCanceled(runErr), closeErr)
+}
+
+func ignoreCanceled(err error) error {
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"path/filepath"
+
+	"skyguard/firmware/app"
+	"skyguard/firmware/config"
+	"skyguard/firmware/demo"
+	"skyguard/firmware/version"
+)
+
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("run", stderr)
+	path := fs.String("config", "/etc/skyguard/skyguard.yaml", "provisioning file")
+	level := fs.String("log-level", "info", "debug, info, warn or error")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := config.Load(*path)
+	if err != nil {
+		return err
+	}
+	log := newLogger(stderr, *level)
+	log.Info("starting", "version", version.String(), "config", *path)
+	return app.Run(ctx, cfg, app.Options{Logger: log})
+}
+
+func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("demo", stderr)
+	data := fs.String("data", "demo-data", "data folder for the demo ring")
+	listen := fs.String("listen", "127.0.0.1:8080", "web UI address")
+	camAddr := fs.String("camera-listen", "127.0.0.1:0", "fake camera RTSP address")
+	size := fs.String("size", "1GiB", "ring size")
+	slot := fs.String("slot-size", "32MiB", "slot size")
+	level := fs.String("log-level", "info", "debug, info, warn or error")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	sz, err := config.ParseSize(*size)
+	if err != nil {
+		return fmt.Errorf("--size: %w", err)
+	}
+	ssz, err := config.ParseSize(*slot)
+	if err != nil {
+		return fmt.Errorf("--slot-size: %w", err)
+	}
+	abs, err := filepath.Abs(*data)
+	if err != nil {
+		return err
+	}
+	log := newLogger(stderr, *level)
+	cfg, err := demo.Start(ctx, demo.Options{DataDir: abs, Listen: *listen, Size: sz, SlotSize: ssz, CameraAddr: *camAddr}, log)
+	if err != nil {
+		return err
+	}
+	log.Info("demo box: open the web UI", "url", "http://"+*listen+"/", "data", abs)
+	return app.Run(ctx, cfg, app.Options{Logger: log})
+}
+
+func cmdCheckConfig(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("check-config", stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return fmt.Errorf("%w: one config file expected", errUsage)
+	}
+	cfg, err := config.Load(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	if err := cfg.CheckDisk(app.DiskFree); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: ok: box %s, %d cameras, storage %s\n", fs.Arg(0), cfg.Box.ID, len(cfg.Cameras), cfg.Storage.Path)
+	return nil
+}
+
+func cmdVersion(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fmt.Fprintln(stdout, version.String())
+	return nil
+}

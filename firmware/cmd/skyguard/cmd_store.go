@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"skyguard/recorder/export"
+	"skyguard/recorder/ring"
+)
+
+func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("export", stderr)
+	data := fs.String("data", "", "data folder of the ring")
+	cam := fs.String("camera", "", "camera id")
+	fromS := fs.String("from", "", "start, RFC 3339")
+	toS := fs.String("to", "", "end, RFC 3339")
+	out := fs.String("o", "", "output MP4 file")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *data == "" || *cam == "" || *fromS == "" || *toS == "" || *out == "" {
+		return fmt.Errorf("%w: --data, --camera, --from, --to and -o are required", errUsage)
+	}
+	from, err := time.Parse(time.RFC3339Nano, *fromS)
+	if err != nil {
+		return fmt.Errorf("%w: --from %q is not RFC 3339", errUsage, *fromS)
+	}
+	to, err := time.Parse(time.RFC3339Nano, *toS)
+	if err != nil {
+		return fmt.Errorf("%w: --to %q is not RFC 3339", errUsage, *toS)
+	}
+	if !to.After(from) {
+		return fmt.Errorf("%w: --to must be after --from", errUsage)
+	}
+	store, err := ring.Open(*data, ring.Options{Logger: newLogger(stderr, "warn")})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	clip, err := store.Clip(*cam, from, to)
+	if err != nil {
+		return fmt.Errorf("export %s %s..%s: %w", *cam, *fromS, *toS, err)
+	}
+	m, err := export.NewMP4(export.Clip{Params: clip.Params, Start: clip.Start, Samples: clip.Samples, Data: clip.Data})
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	tmp := *out + ".part"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	n, err := io.Copy(f, m)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, *out)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("export: write %s: %w", *out, err)
+	}
+	fmt.Fprintf(stdout, "%s: %d bytes, %d frames, %s from %s\n", *out, n, len(clip.Samples), m.Duration().Round(time.Millisecond), clip.Start.Format(time.RFC3339Nano))
+	return nil
+}
+
+func cmdFsck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("fsck", stderr)
+	data := fs.String("data", "", "data folder of the ring")
+	rebuild := fs.Bool("rebuild", false, "rebuild the index from the slots alone")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *data == "" {
+		return fmt.Errorf("%w: --data is required", errUsage)
+	}
+	rep, err := ring.Fsck(*data, ring.FsckOptions{Rebuild: *rebuild, Logger: newLogger(stderr, "info")})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%+v\n", rep)
+	return nil
+}

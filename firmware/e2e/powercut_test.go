@@ -1,0 +1,96 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// maxLoss bounds what a power cut may cost per camera: the GOP still in
+// memory (2 s for these cameras) plus the sync interval (1 s) and slack
+// for a loaded 2-core machine.
+const maxLoss = 3500 * time.Millisecond
+
+// TestPowerCutLoop kills the recording box with SIGKILL at random moments,
+// 20 times: every restart must find the ring consistent (fsck: every
+// indexed record present with a valid CRC), lose at most maxLoss per
+// camera, and record again.
+func TestPowerCutLoop(t *testing.T) {
+	requireTools(t, "ffmpeg", "ffprobe")
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	port := freePort(t, "tcp")
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	args := []string{"demo", "--data", data, "--listen", fmt.Sprintf("127.0.0.1:%d", port), "--size", "96MiB", "--slot-size", "4MiB"}
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
+	began := time.Now()
+	const cuts = 20
+	var worst time.Duration
+	var lastCut time.Time
+	for i := 0; i < cuts; i++ {
+		b := startBox(t, args...)
+		b.waitHTTP(t, base, 30*time.Second)
+		if i > 0 {
+			// What survived the previous cut, read before new frames land.
+			worst = max(worst, checkLoss(t, b, began, lastCut, i))
+		}
+		b.waitRecording(t, 30*time.Second)
+		time.Sleep(time.Duration(200+rng.IntN(2800)) * time.Millisecond)
+		lastCut = time.Now()
+		b.kill()
+		fsckClean(t, data, i)
+	}
+	b := startBox(t, args...)
+	b.waitHTTP(t, base, 30*time.Second)
+	worst = max(worst, checkLoss(t, b, began, lastCut, cuts))
+	b.waitRecording(t, 30*time.Second)
+	t.Logf("%d power cuts: worst loss per camera %s (bound %s)", cuts, worst, maxLoss)
+
+	// The oldest recorded range still exports and decodes.
+	rec := b.recordings(t, "cam-h264", began.Add(-time.Minute), time.Now())
+	if len(rec.Runs) < cuts/2 {
+		t.Fatalf("only %d runs after %d restarts", len(rec.Runs), cuts)
+	}
+	r := rec.Runs[0]
+	file := filepath.Join(dir, "oldest.mp4")
+	download(t, fmt.Sprintf("%s/api/cameras/cam-h264/export.mp4?from=%s&to=%s", base, r.Start.UTC().Format(time.RFC3339Nano), r.End.UTC().Format(time.RFC3339Nano)), file)
+	decodeClean(t, file)
+	b.stop(t)
+	fsckClean(t, data, cuts+1)
+}
+
+// checkLoss reports how much of each camera's recording before the cut at
+// cut was lost, failing past maxLoss.
+func checkLoss(t *testing.T, b *box, began, cut time.Time, i int) time.Duration {
+	t.Helper()
+	var worst time.Duration
+	for _, cam := range []string{"cam-h264", "cam-h265"} {
+		rec := b.recordings(t, cam, began.Add(-time.Minute), cut)
+		if len(rec.Runs) == 0 {
+			t.Fatalf("cut %d: %s has no recording at all", i, cam)
+		}
+		end := rec.Runs[len(rec.Runs)-1].End
+		loss := cut.Sub(end)
+		if loss > maxLoss {
+			t.Fatalf("cut %d: %s lost %s (last recorded %s, cut at %s), bound %s", i, cam, loss, end.Format(time.StampMilli), cut.Format(time.StampMilli), maxLoss)
+		}
+		worst = max(worst, loss)
+	}
+	return worst
+}
+
+// fsckClean runs the offline checker: it exits non-zero on any
+// inconsistency between the index and the slots or any bad CRC.
+func fsckClean(t *testing.T, data string, i int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, binPath, "fsck", "--data", data).CombinedOutput()
+	if err != nil {
+		t.Fatalf("after cut %d: fsck: %v\n%s", i, err, out)
+	}
+}

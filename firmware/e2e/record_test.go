@@ -1,0 +1,99 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestRecordRealPeerAndExport: clips from a real encoder, served by a real
+// RTSP server we did not write, recorded by `skyguard run` for 20 s,
+// exported over HTTP and by the CLI, checked by ffprobe and ffmpeg.
+func TestRecordRealPeerAndExport(t *testing.T) {
+	requireGst(t)
+	dir := t.TempDir()
+	h264 := encodeClip(t, dir, "h264", 1920, 1080, 4)
+	h265 := encodeClip(t, dir, "h265", 1920, 1080, 4)
+	g := startGst(t, gstMount{"/h264", "h264", h264}, gstMount{"/h265", "h265", h265})
+
+	port := freePort(t, "tcp")
+	cfg := writeConfig(t, dir, port, "256MiB", "16MiB", camCfg{"cam264", g.url("/h264")}, camCfg{"cam265", g.url("/h265")})
+	out := run(t, context.Background(), binPath, "check-config", cfg)
+	if !strings.Contains(out, "ok") {
+		t.Fatalf("check-config: %s", out)
+	}
+	b := startBox(t, "run", "--config", cfg)
+	b.waitHTTP(t, fmt.Sprintf("http://127.0.0.1:%d", port), 30*time.Second)
+	st := b.waitRecording(t, 40*time.Second)
+	began := time.Now()
+	for _, c := range st.Cameras {
+		if c.Width != 1920 || c.Height != 1080 {
+			t.Errorf("camera %s: %dx%d, want 1920x1080", c.ID, c.Width, c.Height)
+		}
+	}
+	time.Sleep(20 * time.Second)
+	st = b.status(t)
+	if st.Storage.Used <= 0 || st.Storage.Oldest == nil {
+		t.Fatalf("storage shows nothing recorded: %+v", st.Storage)
+	}
+
+	want := map[string]string{"cam264": "h264", "cam265": "hevc"}
+	for cam, codec := range want {
+		rec := b.recordings(t, cam, began.Add(-time.Minute), time.Now().Add(time.Minute))
+		if len(rec.Runs) == 0 {
+			t.Fatalf("%s: no runs", cam)
+		}
+		last := rec.Runs[len(rec.Runs)-1]
+		if span := last.End.Sub(last.Start); span < 15*time.Second {
+			t.Fatalf("%s: last run only %s long: %+v", cam, span, rec.Runs)
+		}
+		// Export a 10 s range in the middle of the run.
+		from := last.Start.Add(3 * time.Second)
+		to := from.Add(10 * time.Second)
+		file := filepath.Join(dir, cam+"-http.mp4")
+		download(t, fmt.Sprintf("%s/api/cameras/%s/export.mp4?from=%s&to=%s", b.base, cam, from.UTC().Format(time.RFC3339Nano), to.UTC().Format(time.RFC3339Nano)), file)
+		checkExport(t, file, codec, 1920, 1080, 10, 12.1)
+	}
+
+	b.stop(t)
+	// The CLI export reads the same ring once the daemon is stopped.
+	file := filepath.Join(dir, "cli.mp4")
+	from := began.Add(2 * time.Second)
+	to := from.Add(8 * time.Second)
+	run(t, context.Background(), binPath, "export", "--data", filepath.Join(dir, "data"), "--camera", "cam265", "--from", from.Format(time.RFC3339Nano), "--to", to.Format(time.RFC3339Nano), "-o", file)
+	checkExport(t, file, "hevc", 1920, 1080, 8, 10.1)
+	out = run(t, context.Background(), binPath, "fsck", "--data", filepath.Join(dir, "data"))
+	t.Logf("fsck: %s", out)
+}
+
+// checkExport asserts codec, size, a clean decode, and a duration that
+// matches the frames within one frame. The export starts at the keyframe
+// at or before from, so it may be up to one GOP (2 s) longer than asked.
+func checkExport(t *testing.T, file, codec string, w, h int, minSec, maxSec float64) {
+	t.Helper()
+	p := ffprobe(t, file)
+	s := p.Streams[0]
+	if s.CodecName != codec || s.Width != w || s.Height != h {
+		t.Fatalf("%s: %s %dx%d, want %s %dx%d", file, s.CodecName, s.Width, s.Height, codec, w, h)
+	}
+	d := parseSeconds(t, p.Format.Duration)
+	if d < minSec-0.04 || d > maxSec {
+		t.Fatalf("%s: duration %.3f s, want %.1f..%.1f", file, d, minSec, maxSec)
+	}
+	var frames float64
+	if _, err := fmt.Sscan(s.NbFrames, &frames); err != nil {
+		t.Fatalf("%s: nb_frames %q", file, s.NbFrames)
+	}
+	// 25 fps: the duration is the frames' span, within one frame.
+	if math.Abs(frames/25-d) > 0.041 {
+		t.Fatalf("%s: %v frames at 25 fps vs duration %.3f s: off by more than a frame", file, frames, d)
+	}
+	if _, ok := p.Format.Tags["creation_time"]; !ok {
+		t.Errorf("%s: no creation_time tag (wall-clock start)", file)
+	}
+	decodeClean(t, file)
+}

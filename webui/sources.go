@@ -1,0 +1,92 @@
+package webui
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"skyguard/recorder/media"
+)
+
+// StatusSource reports the whole box state for /api/status.
+type StatusSource interface {
+	Status() Status
+}
+
+// Run is a stretch of continuous recording.
+type Run struct {
+	Start  time.Time `json:"start"`
+	End    time.Time `json:"end"`
+	Codec  string    `json:"codec"`
+	Width  int       `json:"width"`
+	Height int       `json:"height"`
+}
+
+// Clip is a recorded range ready to be muxed: what the export needs.
+type Clip struct {
+	Params  media.Params
+	Start   time.Time
+	Samples []media.Sample
+	Data    io.ReaderAt
+}
+
+// Recordings is the read side of the recording store.
+type Recordings interface {
+	Runs(ctx context.Context, camera string, from, to time.Time) ([]Run, error)
+	Clip(ctx context.Context, camera string, from, to time.Time) (*Clip, error)
+}
+
+// Status is the document served at /api/status.
+type Status struct {
+	Box     BoxInfo        `json:"box"`
+	Version string         `json:"version"`
+	Started time.Time      `json:"started"`
+	Storage StorageStatus  `json:"storage"`
+	Cameras []CameraStatus `json:"cameras"`
+}
+
+// BoxInfo names the box.
+type BoxInfo struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Township string `json:"township"`
+}
+
+// StorageStatus describes the ring on the data disk.
+type StorageStatus struct {
+	Path          string     `json:"path"`
+	Capacity      int64      `json:"capacity_bytes"`
+	Used          int64      `json:"used_bytes"`
+	Slots         int        `json:"slots"`
+	FreeSlots     int        `json:"free_slots"`
+	Oldest        *time.Time `json:"oldest,omitempty"`
+	Newest        *time.Time `json:"newest,omitempty"`
+	RetainedDays  float64    `json:"estimated_retention_days"`
+	BytesWritten  uint64     `json:"bytes_written"`
+	Syncs         uint64     `json:"syncs"`
+	Fault         string     `json:"fault,omitempty"`
+	State         string     `json:"state"`
+	FormatPercent int        `json:"format_percent,omitempty"`
+}
+
+// CameraStatus is one camera's configuration and live state.
+type CameraStatus struct {
+	ID          string     `json:"id"`
+	Name        string     `json:"name"`
+	URL         string     `json:"url"`
+	Status      string     `json:"status"`
+	LastError   string     `json:"last_error,omitempty"`
+	Since       time.Time  `json:"since"`
+	Codec       string     `json:"codec,omitempty"`
+	Width       int        `json:"width,omitempty"`
+	Height      int        `json:"height,omitempty"`
+	FPS         float64    `json:"fps"`
+	BitrateBps  float64    `json:"bitrate_bps"`
+	Frames      uint64     `json:"frames"`
+	Bytes       uint64     `json:"bytes_received"`
+	Reconnects  int        `json:"reconnects"`
+	Transport   string     `json:"transport,omitempty"`
+	Note        string     `json:"note,omitempty"`
+	Recording   bool       `json:"recording"`
+	LastWritten *time.Time `json:"last_recorded,omitempty"`
+}
