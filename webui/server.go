@@ -55,9 +55,6 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/cameras/{id}/export.mp4", s.handleExport)
 	s.mux.HandleFunc("HEAD /api/cameras/{id}/export.mp4", s.handleExport)
 	s.mux.HandleFunc("GET /{$}", s.handleIndex)
-	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		httpError(w, http.StatusNotFound, "no such API endpoint")
-	})
 }
 
 // Handler exposes the routes, for tests and for embedding.

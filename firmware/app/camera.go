@@ -41,7 +41,7 @@ type camera struct {
 func newCamera(cfg config.Camera, log *slog.Logger) *camera {
 	h := hub.New()
 	c := &camera{cfg: cfg, hub: h, log: log.With("camera", cfg.ID)}
-	c.ingest = ingest.New(ingest.Config{ID: cfg.ID, URL: cfg.Main, Transport: cfg.Transport}, h, c.log)
+	c.ingest = ingest.New(ingest.Config{ID: cfg.ID, URL: cfg.Main, Transport: cfg.Transport}, h, log)
 	return c
 }
 

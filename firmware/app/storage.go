@@ -22,7 +22,7 @@ func openStorage(st config.Storage, log *slog.Logger, progress func(pct int)) (*
 	if empty {
 		log.Info("storage: formatting new ring", "path", st.Path, "size", st.Size, "slot_size", st.SlotSize)
 		last := -1
-		err := ring.Format(st.Path, ring.FormatOptions{Size: st.Size, SlotSize: st.SlotSize}, func(done, total int) {
+		err := ring.Format(st.Path, ring.FormatOptions{Size: st.Size, SlotSize: st.SlotSize, Logger: log}, func(done, total int) {
 			pct := 100
 			if total > 0 {
 				pct = done * 100 / total

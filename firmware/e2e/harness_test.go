@@ -384,7 +384,8 @@ func (b *box) recordings(t *testing.T, cam string, from, to time.Time) recDoc {
 	return d
 }
 
-func download(t *testing.T, url, path string) int {
+// download saves url to path and returns the response headers.
+func download(t *testing.T, url, path string) http.Header {
 	t.Helper()
 	resp, err := http.Get(url)
 	if err != nil {
@@ -403,7 +404,7 @@ func download(t *testing.T, url, path string) int {
 	if _, err := io.Copy(f, resp.Body); err != nil {
 		t.Fatalf("download %s: %v", url, err)
 	}
-	return resp.StatusCode
+	return resp.Header
 }
 
 type probeStream struct {

@@ -22,6 +22,7 @@ func fastRetry(cfg Config) Config {
 }
 
 func TestFlappingCameraRecoversWithNewRun(t *testing.T) {
+	t.Parallel()
 	srv := startFakecam(t, fakecam.Options{})
 	sink := &collector{}
 	cam := runCamera(t, fastRetry(Config{ID: "flap", URL: "rtsp://" + srv.Addr() + "/h264/sub", Transport: "tcp"}), sink)
@@ -60,6 +61,7 @@ func TestFlappingCameraRecoversWithNewRun(t *testing.T) {
 }
 
 func TestParamsChangeMidStream(t *testing.T) {
+	t.Parallel()
 	srv := startFakecam(t, fakecam.Options{NoDefaultStreams: true})
 	both := append(append([]byte(nil), fakecam.ClipH264Main()...), fakecam.ClipH264Sub()...)
 	if err := srv.AddStream("/switch", media.CodecH264, both, fakecam.ClipFPS); err != nil {
@@ -185,7 +187,7 @@ func TestNoGoroutineLeak(t *testing.T) {
 	srv := startFakecam(t, fakecam.Options{})
 	time.Sleep(100 * time.Millisecond)
 	base := runtime.NumGoroutine()
-	for i, tr := range []string{"tcp", "udp", "auto"} {
+	for i, tr := range []string{"tcp", "udp"} {
 		cam := New(fastRetry(Config{ID: fmt.Sprint("leak", i), URL: "rtsp://" + srv.Addr() + "/h264/sub", Transport: tr}), &collector{}, nil)
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)

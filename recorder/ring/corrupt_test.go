@@ -18,19 +18,16 @@ func writeOneSlot(t *testing.T) (string, *feed, int, []recSpan) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	rs := slotRecords(t, sl.f2(dir), 4<<20, sl.gen)
+	sf, err := os.Open(slotPath(dir, sl.num))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sf.Close()
+	rs := slotRecords(t, sf, 4<<20, sl.gen)
 	if len(rs) != 10 {
 		t.Fatalf("setup: %d records", len(rs))
 	}
 	return dir, f, sl.num, rs
-}
-
-func (sl *slot) f2(dir string) *os.File {
-	f, err := os.Open(slotPath(dir, sl.num))
-	if err != nil {
-		panic(err)
-	}
-	return f
 }
 
 func patchSlot(t *testing.T, dir string, n int, off int64, fn func(b []byte)) {

@@ -3,8 +3,8 @@ package ring
 import (
 	"fmt"
 
-	"golang.org/x/sys/unix"
 	bolt "go.etcd.io/bbolt"
+	"golang.org/x/sys/unix"
 )
 
 // ensureSlot returns the camera's slot if it can take need more bytes,

@@ -157,3 +157,7 @@ func copyDir(t *testing.T, src, dst string) {
 func isGone(err error) bool { return errors.Is(err, ErrGone) }
 
 func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
+func isWrongVolume(err error) bool { return errors.Is(err, ErrWrongVolume) }
+
+func isNotVolume(err error) bool { return errors.Is(err, ErrNotVolume) }

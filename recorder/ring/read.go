@@ -94,8 +94,8 @@ type Clip struct {
 	Params  media.Params
 	Start   time.Time      // wall time of the first sample
 	Samples []media.Sample // PTS relative to Start; Off into Data
-	Data    io.ReaderAt // a *ClipData
-	Size    int64       // bytes in Data
+	Data    io.ReaderAt    // a *ClipData
+	Size    int64          // bytes in Data
 }
 
 // Clip gathers the camera's frames for [from, to]: from the latest
@@ -182,24 +182,11 @@ func (s *Store) Clip(camera string, from, to time.Time) (*Clip, error) {
 	if len(clip.Samples) == 0 {
 		return nil, fmt.Errorf("ring: clip %s %s..%s: %w", camera, from.Format(time.RFC3339), to.Format(time.RFC3339), ErrNotFound)
 	}
-	// Durations: the last frame of a record runs to the next record's
-	// first frame when they are contiguous, else it repeats the previous
-	// frame's duration.
+	spans := make([]recordSpan, len(recs))
 	for i, r := range recs {
-		last := r.first + len(r.frames) - 1
-		smp := &clip.Samples[last]
-		if i+1 < len(recs) {
-			nx := recs[i+1]
-			gap := clip.Samples[nx.first].PTS - smp.PTS
-			if nx.e.Flags&flagNewRun == 0 && gap > 0 && gap <= runGap {
-				smp.Dur = gap
-				continue
-			}
-		}
-		if last > r.first {
-			smp.Dur = clip.Samples[last].PTS - clip.Samples[last-1].PTS
-		}
+		spans[i] = recordSpan{first: r.first, n: len(r.frames), contiguous: r.e.Flags&flagNewRun == 0}
 	}
+	clipDurations(clip.Samples, spans)
 	data.size = clip.Size
 	return clip, nil
 }
@@ -298,4 +285,68 @@ func (s *Store) readFrameTable(e *entry) ([]frameEntry, int64, error) {
 		return nil, 0, fmt.Errorf("frame sizes do not fill the record: %w", ErrCorrupt)
 	}
 	return frames, recordHeaderSize + int64(dataOff), nil
+}
+
+// recordSpan places one record's frames in a clip's sample table;
+// contiguous says whether it continues the record before it (no new run).
+type recordSpan struct {
+	first, n   int
+	contiguous bool
+}
+
+// clipDurations makes the sample durations play back in wall-clock time.
+// Within a record, frames are spaced by the camera's own timestamps; when
+// the next record follows on, the record's durations are stretched or
+// shrunk together so that it ends exactly where the next one starts on the
+// wall clock. The camera clock and the box clock never agree perfectly, and
+// putting the whole difference on the last frame of each GOP would give
+// frames of almost no length (players then drop or repeat them). Sample
+// PTS are then the running sum of durations, so they never go back; a gap
+// inside the range (camera down) is closed up in the export.
+func clipDurations(smp []media.Sample, recs []recordSpan) {
+	joined := make([]bool, len(recs)) // record i follows on from record i-1
+	for i, r := range recs {
+		last := r.first + r.n - 1
+		if r.n > 1 {
+			smp[last].Dur = smp[last].PTS - smp[last-1].PTS
+		}
+		if i+1 >= len(recs) || !recs[i+1].contiguous {
+			continue
+		}
+		span := smp[recs[i+1].first].PTS - smp[r.first].PTS
+		var sum time.Duration
+		for j := r.first; j <= last; j++ {
+			sum += max(smp[j].Dur, 0)
+		}
+		// Only a plausible clock difference is spread; anything else is a
+		// hole (a damaged record skipped, a lost stretch) and the record
+		// keeps its own timing.
+		if span <= 0 || sum <= 0 || span > sum*3/2 || span < sum/2 {
+			continue
+		}
+		joined[i+1] = true
+		var acc time.Duration
+		for j := r.first; j <= last; j++ {
+			d := time.Duration(float64(max(smp[j].Dur, 0)) * float64(span) / float64(sum))
+			if j == last {
+				d = span - acc
+			}
+			smp[j].Dur = d
+			acc += d
+		}
+	}
+	// PTS follow the durations within a stretch of joined records and
+	// restart from the wall clock after a hole, so they still tell when
+	// each frame was recorded; they never go back.
+	var t time.Duration
+	for i, r := range recs {
+		if i > 0 && !joined[i] {
+			t = max(t, smp[r.first].PTS)
+		}
+		for j := r.first; j < r.first+r.n; j++ {
+			smp[j].Dur = max(smp[j].Dur, 0)
+			smp[j].PTS = t
+			t += smp[j].Dur
+		}
+	}
 }

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"sort"
 
-	"golang.org/x/sys/unix"
 	bolt "go.etcd.io/bbolt"
+	"golang.org/x/sys/unix"
 )
 
 // recover re-scans the slots that were open for writing, from their last

@@ -272,6 +272,8 @@ func (s *Store) decodedParams(id uint32) *media.Params {
 	return p
 }
 
-func u32(b []byte) uint32 { return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3]) }
+func u32(b []byte) uint32 {
+	return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+}
 
 func u64(b []byte) uint64 { return uint64(u32(b))<<32 | uint64(u32(b[4:])) }

@@ -85,6 +85,14 @@ func cmdFsck(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%+v\n", rep)
+	fmt.Fprintf(stdout, "slots %d, records ok %d, corrupt %d, torn tails %d, index entries %d, missing from index %d, dangling in index %d, rebuilt %v\n",
+		rep.Slots, rep.RecordsOK, rep.Corrupt, rep.TornTails, rep.IndexEntries, rep.Missing, rep.Dangling, rep.Rebuilt)
+	for _, p := range rep.Problems {
+		fmt.Fprintln(stdout, "  problem:", p)
+	}
+	if !rep.Clean() {
+		return fmt.Errorf("%s: ring and index disagree or records are damaged (see above); `skyguard fsck --rebuild` rebuilds the index from the slots", *data)
+	}
+	fmt.Fprintln(stdout, "clean")
 	return nil
 }
