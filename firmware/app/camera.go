@@ -52,6 +52,9 @@ func (c *camera) record(ctx context.Context, store appender) {
 	idle := time.NewTimer(flushIdle)
 	defer idle.Stop()
 	var failing bool
+	// The ring drops frames until a run's first keyframe; the camera is
+	// only shown recording once frames really go to disk.
+	var keyed bool
 	for {
 		select {
 		case <-ctx.Done():
@@ -73,6 +76,10 @@ func (c *camera) record(ctx context.Context, store appender) {
 				}
 			}
 			idle.Reset(flushIdle)
+			if au.NewRun {
+				keyed = false
+			}
+			keyed = keyed || au.Key
 			if err := store.Append(c.cfg.ID, au); err != nil {
 				c.writeErrs.Add(1)
 				c.recording.Store(false)
@@ -86,8 +93,10 @@ func (c *camera) record(ctx context.Context, store appender) {
 				c.log.Info("recorder: writing again")
 				failing = false
 			}
-			c.recording.Store(true)
-			c.lastWritten.Store(au.Wall.UnixNano())
+			if keyed {
+				c.recording.Store(true)
+				c.lastWritten.Store(au.Wall.UnixNano())
+			}
 		}
 	}
 }

@@ -122,7 +122,7 @@ func (s *Store) Append(camera string, au *media.AccessUnit) error {
 			if err := s.writeBuffered(c, &pts); err != nil {
 				return err
 			}
-		case au.PTS-c.firstPTS >= maxRecordDur || int64(len(c.data)+size) > s.sb.SlotSize/4:
+		case au.PTS-c.firstPTS >= s.opt.MaxBuffered || int64(len(c.data)+size) > s.sb.SlotSize/4:
 			pts := au.PTS
 			if err := s.writeBuffered(c, &pts); err != nil {
 				return err

@@ -83,9 +83,11 @@ func formatTest(t *testing.T, slots int, slotSize int64) string {
 	return dir
 }
 
+// openTest opens a store whose records are whole GOPs, which most tests
+// count on; TestSplitRecords covers the default sub-GOP records.
 func openTest(t *testing.T, dir string) *Store {
 	t.Helper()
-	s, err := Open(dir, Options{Logger: testLogger(t)})
+	s, err := Open(dir, Options{Logger: testLogger(t), MaxBuffered: maxRecordDur})
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}

@@ -92,7 +92,7 @@ func TestRoundTrip(t *testing.T) {
 // TestRunLoop drives the sync loop: records become visible without Close.
 func TestRunLoop(t *testing.T) {
 	dir := formatTest(t, 4, 2<<20)
-	s, err := Open(dir, Options{Logger: testLogger(t), SyncInterval: 20 * time.Millisecond})
+	s, err := Open(dir, Options{Logger: testLogger(t), SyncInterval: 20 * time.Millisecond, MaxBuffered: maxRecordDur})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,11 @@ import (
 type Options struct {
 	Logger       *slog.Logger
 	SyncInterval time.Duration    // how often Run syncs and commits; default 1 s
+	// MaxBuffered is how long a camera's frames may wait in memory before
+	// they are written, even mid-GOP (the rest of the GOP follows as a
+	// continuation record). With SyncInterval it bounds what a power cut
+	// loses: about MaxBuffered + SyncInterval. Default 1 s, at most 10 s.
+	MaxBuffered time.Duration
 	Now          func() time.Time // default time.Now; used for events and slot hand-over times
 }
 
@@ -87,6 +92,10 @@ func Open(dir string, opt Options) (*Store, error) {
 	if opt.SyncInterval <= 0 {
 		opt.SyncInterval = time.Second
 	}
+	if opt.MaxBuffered <= 0 {
+		opt.MaxBuffered = time.Second
+	}
+	opt.MaxBuffered = min(opt.MaxBuffered, maxRecordDur)
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
