@@ -17,13 +17,13 @@ import (
 // Options tune an open store.
 type Options struct {
 	Logger       *slog.Logger
-	SyncInterval time.Duration    // how often Run syncs and commits; default 1 s
+	SyncInterval time.Duration // how often Run syncs and commits; default 1 s
 	// MaxBuffered is how long a camera's frames may wait in memory before
 	// they are written, even mid-GOP (the rest of the GOP follows as a
 	// continuation record). With SyncInterval it bounds what a power cut
 	// loses: about MaxBuffered + SyncInterval. Default 1 s, at most 10 s.
 	MaxBuffered time.Duration
-	Now          func() time.Time // default time.Now; used for events and slot hand-over times
+	Now         func() time.Time // default time.Now; used for events and slot hand-over times
 }
 
 // Store is an open volume: the slot ring plus its index.
