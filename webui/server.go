@@ -23,6 +23,7 @@ type Options struct {
 	Listen     string
 	Status     StatusSource
 	Recordings Recordings
+	Events     Events
 	Logger     *slog.Logger
 	// MaxExport bounds one exported range: the sample table of a range is
 	// held in memory while it is served.
@@ -54,6 +55,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/cameras/{id}/recordings", s.handleRecordings)
 	s.mux.HandleFunc("GET /api/cameras/{id}/export.mp4", s.handleExport)
 	s.mux.HandleFunc("HEAD /api/cameras/{id}/export.mp4", s.handleExport)
+	s.mux.HandleFunc("GET /api/events", s.handleEvents)
 	s.mux.HandleFunc("GET /{$}", s.handleIndex)
 }
 

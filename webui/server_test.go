@@ -21,6 +21,10 @@ type fakeStore struct {
 
 func (f *fakeStore) Status() Status { return Status{Box: BoxInfo{ID: "t-01"}} }
 
+func (f *fakeStore) Events(ctx context.Context, from, to time.Time, limit int) ([]Event, error) {
+	return nil, nil
+}
+
 func (f *fakeStore) Runs(ctx context.Context, camera string, from, to time.Time) ([]Run, error) {
 	if camera != "cam1" {
 		return nil, fmt.Errorf("camera %q: %w", camera, ErrUnknownCamera)
@@ -41,7 +45,7 @@ func (r failingReader) ReadAt(p []byte, off int64) (int, error) { return 0, r.er
 
 func newTestServer(t *testing.T, st *fakeStore) *httptest.Server {
 	t.Helper()
-	s := New(Options{Status: st, Recordings: st})
+	s := New(Options{Status: st, Recordings: st, Events: st})
 	ts := httptest.NewServer(s.Handler())
 	t.Cleanup(ts.Close)
 	return ts
@@ -92,6 +96,8 @@ func TestBadRequests(t *testing.T) {
 		{"export too long", "GET", "/api/cameras/cam1/export.mp4?from=2026-12-01T00:00:00Z&to=2026-12-03T08:00:00Z", &fakeStore{}, 400, "longer than"},
 		{"export nothing", "GET", "/api/cameras/cam1/export.mp4?from=2026-12-03T07:00:00Z&to=2026-12-03T08:00:00Z", &fakeStore{clipErr: fmt.Errorf("x: %w", ErrNotRecorded)}, 404, "nothing recorded"},
 		{"export gone", "GET", "/api/cameras/cam1/export.mp4?from=2026-12-03T07:00:00Z&to=2026-12-03T08:00:00Z", gone, 410, "overwritten"},
+		{"events bad limit", "GET", "/api/events?limit=100000", &fakeStore{}, 400, "limit"},
+		{"events bad range", "GET", "/api/events?from=x&to=y", &fakeStore{}, 400, "RFC 3339"},
 		{"unknown api", "GET", "/api/nothing", &fakeStore{}, 404, "not found"},
 		{"wrong method", "DELETE", "/api/status", &fakeStore{}, 405, ""},
 		{"path escape", "GET", "/api/cameras/..%2f..%2fetc/recordings?from=2026-12-03T07:00:00Z&to=2026-12-03T08:00:00Z", &fakeStore{}, 404, ""},
@@ -118,7 +124,7 @@ func TestBadRequests(t *testing.T) {
 
 func TestHugeHeaderRefused(t *testing.T) {
 	st := &fakeStore{}
-	s := New(Options{Status: st, Recordings: st})
+	s := New(Options{Status: st, Recordings: st, Events: st})
 	srv := httptest.NewUnstartedServer(s.Handler())
 	srv.Config.MaxHeaderBytes = 64 << 10
 	srv.Start()

@@ -36,6 +36,20 @@ type Recordings interface {
 	Clip(ctx context.Context, camera string, from, to time.Time) (*Clip, error)
 }
 
+// Event is something that happened on the box: a recovery after a power
+// cut, a damaged record skipped, a disk fault.
+type Event struct {
+	Time    time.Time `json:"time"`
+	Kind    string    `json:"kind"`
+	Camera  string    `json:"camera,omitempty"`
+	Message string    `json:"message"`
+}
+
+// Events lists the box's events, oldest first.
+type Events interface {
+	Events(ctx context.Context, from, to time.Time, limit int) ([]Event, error)
+}
+
 // Status is the document served at /api/status.
 type Status struct {
 	Box     BoxInfo        `json:"box"`

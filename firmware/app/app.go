@@ -98,7 +98,7 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) error {
 		}()
 	}
 
-	web := webui.New(webui.Options{Status: a, Recordings: a, Logger: log})
+	web := webui.New(webui.Options{Status: a, Recordings: a, Events: a, Logger: log})
 	webDone := make(chan error, 1)
 	go func() { webDone <- web.Serve(camCtx, ln) }()
 	log.Info("box running", "id", cfg.Box.ID, "cameras", len(a.cams), "http", ln.Addr().String())

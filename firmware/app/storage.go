@@ -40,6 +40,9 @@ func openStorage(st config.Storage, log *slog.Logger, progress func(pct int)) (*
 		}
 	}
 	s, err := ring.Open(st.Path, ring.Options{Logger: log})
+	if errors.Is(err, ring.ErrNotVolume) {
+		return nil, fmt.Errorf("storage: %s holds other files and is not a Skyguard volume; refusing to format over it (empty the folder or choose another storage.path): %w", st.Path, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("storage: open %s: %w", st.Path, err)
 	}

@@ -108,3 +108,16 @@ func (g goneMapper) ReadAt(p []byte, off int64) (int, error) {
 	}
 	return n, err
 }
+
+// Events implements webui.Events.
+func (a *App) Events(ctx context.Context, from, to time.Time, limit int) ([]webui.Event, error) {
+	evs, err := a.store.Events(from, to, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]webui.Event, 0, len(evs))
+	for _, e := range evs {
+		out = append(out, webui.Event{Time: e.Time, Kind: e.Kind, Camera: e.Camera, Message: e.Message})
+	}
+	return out, nil
+}

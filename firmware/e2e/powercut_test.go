@@ -58,6 +58,21 @@ func TestPowerCutLoop(t *testing.T) {
 	b.waitRecording(t, 30*time.Second)
 	t.Logf("%d power cuts: worst loss per camera %s (bound %s)", cuts, worst, maxLoss)
 
+	// The recoveries are on the record for the technician.
+	var evs struct {
+		Events []struct{ Kind, Message string } `json:"events"`
+	}
+	getJSON(t, base+"/api/events?limit=1000", &evs)
+	recovered := 0
+	for _, e := range evs.Events {
+		if e.Kind == "recovered" {
+			recovered++
+		}
+	}
+	if recovered == 0 {
+		t.Errorf("no 'recovered' event after %d power cuts: %+v", cuts, evs.Events)
+	}
+
 	// The oldest recorded range still exports and decodes.
 	rec := b.recordings(t, "cam-h264", began.Add(-time.Minute), time.Now())
 	if len(rec.Runs) < cuts/2 {
