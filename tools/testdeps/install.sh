@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the tools the test suite uses when they are missing: Debian's
-# ffmpeg (real encoders and ffprobe) and GStreamer's RTSP server (a real RTSP
-# peer we did not write). Nothing is assumed to be on the machine already.
+# ffmpeg (real encoders and ffprobe), GStreamer's RTSP server (a real RTSP
+# peer we did not write), qemu-user-static (the ARM firmware run for real)
+# and shellcheck (the Buildroot tree's scripts). Nothing is assumed to be on
+# the machine already.
 set -euo pipefail
 
 need=()
@@ -13,6 +15,9 @@ fi
 if ! command -v gst-inspect-1.0 >/dev/null 2>&1 || ! gst-inspect-1.0 rtph265depay >/dev/null 2>&1 || ! gst-inspect-1.0 udpsrc >/dev/null 2>&1; then
 	need+=(gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad)
 fi
+command -v qemu-aarch64-static >/dev/null 2>&1 || need+=(qemu-user-static)
+command -v qemu-arm-static >/dev/null 2>&1 || need+=(qemu-user-static)
+command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
 
 if [ ${#need[@]} -eq 0 ]; then
 	echo "test tools: all present"
@@ -31,4 +36,6 @@ fi
 echo "test tools: installing ${need[*]}"
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -q
+# Several checks can name one package: install each once.
+mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)
 "${sudo[@]}" apt-get install -y -q --no-install-recommends "${need[@]}"

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"skyguard/recorder/export"
@@ -48,24 +47,9 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	tmp := *out + ".part"
-	f, err := os.Create(tmp)
+	n, err := writeFileAtomic(*out, m)
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
-	}
-	n, err := io.Copy(f, m)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, *out)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("export: write %s: %w", *out, err)
 	}
 	fmt.Fprintf(stdout, "%s: %d bytes, %d frames, %s from %s\n", *out, n, len(clip.Samples), m.Duration().Round(time.Millisecond), clip.Start.Format(time.RFC3339Nano))
 	return nil

@@ -25,6 +25,7 @@ var commands = []command{
 	{"check-config", "check-config FILE           validate a provisioning file, change nothing", cmdCheckConfig},
 	{"export", "export --data DIR --camera ID --from T --to T -o FILE.mp4", cmdExport},
 	{"fsck", "fsck --data DIR [--rebuild]   verify every record; rebuild the index from the slots", cmdFsck},
+	{"selftest", "selftest [--duration 5s] [--out DIR]  record the bundled cameras briefly and export MP4s", cmdSelftest},
 	{"version", "version                      print the build stamp", cmdVersion},
 }
 
