@@ -32,9 +32,15 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "video/mp4")
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name))
 	w.Header().Set("X-Recording-Start", clip.Start.Format("2006-01-02T15:04:05.000Z07:00"))
+	// An export whose range reaches the present grows between requests:
+	// the validators name its exact content, so a resumed download
+	// (If-Range) never splices two different files.
+	last := clip.Samples[len(clip.Samples)-1]
+	end := clip.Start.Add(last.PTS + last.Dur)
+	w.Header().Set("ETag", fmt.Sprintf("\"%x-%x-%x\"", clip.Start.UnixNano(), len(clip.Samples), m.Size()))
 	// ServeContent gives Range, If-Range and HEAD for free; a slot reused
 	// mid-stream surfaces as a read error that cuts the response short.
-	http.ServeContent(w, r, name, clip.Start, m)
+	http.ServeContent(w, r, name, end, m)
 }
 
 // probeClip reads one byte of the first and the last sample so that a range

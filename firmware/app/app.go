@@ -67,6 +67,12 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) error {
 	if err != nil {
 		return err
 	}
+	// An existing volume keeps the slot count it was formatted with,
+	// whatever the config now says.
+	if slots, need := store.Stats().Slots, len(cfg.Cameras)+2; slots < need {
+		store.Close()
+		return fmt.Errorf("storage: %s has %d slots: %d cameras need at least %d (one each, plus two to rotate); reformat it larger or with smaller slots", cfg.Storage.Path, slots, len(cfg.Cameras), need)
+	}
 	a := &App{cfg: cfg, log: log, started: time.Now(), byID: map[string]*camera{}, store: store, addr: ln.Addr()}
 	for _, cc := range cfg.Cameras {
 		c := newCamera(cc, log)

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"os"
 
+	bolt "go.etcd.io/bbolt"
+
 	"skyguard/firmware/config"
 	"skyguard/recorder/ring"
 )
@@ -42,6 +44,9 @@ func openStorage(st config.Storage, log *slog.Logger, progress func(pct int)) (*
 	s, err := ring.Open(st.Path, ring.Options{Logger: log})
 	if errors.Is(err, ring.ErrNotVolume) {
 		return nil, fmt.Errorf("storage: %s holds other files and is not a Skyguard volume; refusing to format over it (empty the folder or choose another storage.path): %w", st.Path, err)
+	}
+	if errors.Is(err, bolt.ErrInvalid) || errors.Is(err, bolt.ErrChecksum) {
+		return nil, fmt.Errorf("storage: open %s: %w; `skyguard fsck --data %s --rebuild` rebuilds the index from the slots", st.Path, err, st.Path)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("storage: open %s: %w", st.Path, err)

@@ -284,3 +284,21 @@ func TestRedacted(t *testing.T) {
 		t.Errorf("invalid URL leaks: %q", got)
 	}
 }
+
+// A ring with fewer slots than cameras + 2 leaves some cameras unrecorded:
+// refused up front, on the line of storage.size.
+func TestTooFewSlotsForCameras(t *testing.T) {
+	doc := "box: {id: jx-01, name: x, township: y}\n" +
+		"storage: {path: /data/skyguard, size: 4MiB, slot_size: 1MiB}\n" +
+		"cameras:\n" +
+		"  - {id: c1, name: a, main: \"rtsp://10.0.0.1/1\"}\n" +
+		"  - {id: c2, name: b, main: \"rtsp://10.0.0.2/1\"}\n" +
+		"  - {id: c3, name: c, main: \"rtsp://10.0.0.3/1\"}\n"
+	_, err := Parse("t.yaml", []byte(doc))
+	if err == nil || !strings.Contains(err.Error(), "t.yaml:2: storage.size: 4.0 MiB holds 4 slots") || !strings.Contains(err.Error(), "3 cameras need at least 5") {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := Parse("t.yaml", []byte(strings.Replace(doc, "4MiB", "5MiB", 1))); err != nil {
+		t.Fatalf("5 slots for 3 cameras refused: %v", err)
+	}
+}

@@ -37,6 +37,15 @@ func Parse(name string, data []byte) (*Config, error) {
 	if f, ok := top["cameras"]; ok {
 		c.Cameras = parseCameras(l, f)
 	}
+	// Each camera holds a slot of its own while it records, and the ring
+	// needs two more to rotate; with fewer, some cameras record nothing.
+	if c.Storage.SlotSize > 0 && c.Storage.Size > 0 {
+		slots := c.Storage.Size / c.Storage.SlotSize
+		if need := int64(len(c.Cameras)) + 2; slots < need {
+			l.add(c.sizeLine, "storage.size", "%s holds %d slots of %s: %d cameras need at least %d (one each, plus two to rotate); raise storage.size or lower storage.slot_size",
+				FormatSize(c.Storage.Size), slots, FormatSize(c.Storage.SlotSize), len(c.Cameras), need)
+		}
+	}
 	if err := l.err(); err != nil {
 		return nil, err
 	}

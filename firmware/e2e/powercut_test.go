@@ -93,10 +93,12 @@ func checkLoss(t *testing.T, b *box, began, cut, from time.Time, i int) time.Dur
 	var worst time.Duration
 	for _, cam := range []string{"cam-h264", "cam-h265"} {
 		rec := b.recordings(t, cam, began.Add(-time.Minute), cut)
-		if len(rec.Runs) == 0 {
-			t.Fatalf("cut %d: %s has no recording at all", i, cam)
+		// A cut within the first second of a run may leave nothing of it
+		// on disk yet: then the loss counts from the run's first frame.
+		end := from
+		if n := len(rec.Runs); n > 0 {
+			end = rec.Runs[n-1].End
 		}
-		end := rec.Runs[len(rec.Runs)-1].End
 		if end.Before(from) {
 			end = from
 		}
