@@ -85,22 +85,34 @@ type StorageStatus struct {
 
 // CameraStatus is one camera's configuration and live state.
 type CameraStatus struct {
-	ID          string     `json:"id"`
-	Name        string     `json:"name"`
-	URL         string     `json:"url"`
-	Status      string     `json:"status"`
-	LastError   string     `json:"last_error,omitempty"`
-	Since       time.Time  `json:"since"`
-	Codec       string     `json:"codec,omitempty"`
-	Width       int        `json:"width,omitempty"`
-	Height      int        `json:"height,omitempty"`
-	FPS         float64    `json:"fps"`
-	BitrateBps  float64    `json:"bitrate_bps"`
-	Frames      uint64     `json:"frames"`
-	Bytes       uint64     `json:"bytes_received"`
-	Reconnects  int        `json:"reconnects"`
-	Transport   string     `json:"transport,omitempty"`
-	Note        string     `json:"note,omitempty"`
-	Recording   bool       `json:"recording"`
-	LastWritten *time.Time `json:"last_recorded,omitempty"`
+	ID          string        `json:"id"`
+	Name        string        `json:"name"`
+	URL         string        `json:"url"`
+	Status      string        `json:"status"`
+	LastError   string        `json:"last_error,omitempty"`
+	Since       time.Time     `json:"since"`
+	Codec       string        `json:"codec,omitempty"`
+	Width       int           `json:"width,omitempty"`
+	Height      int           `json:"height,omitempty"`
+	FPS         float64       `json:"fps"`
+	BitrateBps  float64       `json:"bitrate_bps"`
+	Frames      uint64        `json:"frames"`
+	Bytes       uint64        `json:"bytes_received"`
+	Reconnects  int           `json:"reconnects"`
+	Transport   string        `json:"transport,omitempty"`
+	Note        string        `json:"note,omitempty"`
+	Recording   bool          `json:"recording"`
+	Sub         *StreamStatus `json:"sub,omitempty"`
+	LastWritten *time.Time    `json:"last_recorded,omitempty"`
+}
+
+// StreamStatus is the state of a camera's secondary stream.
+type StreamStatus struct {
+	Status     string  `json:"status"`
+	LastError  string  `json:"last_error,omitempty"`
+	Codec      string  `json:"codec,omitempty"`
+	Width      int     `json:"width,omitempty"`
+	Height     int     `json:"height,omitempty"`
+	FPS        float64 `json:"fps"`
+	BitrateBps float64 `json:"bitrate_bps"`
 }

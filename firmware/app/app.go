@@ -102,6 +102,15 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) error {
 			defer wg.Done()
 			c.record(camCtx, store)
 		}()
+		if c.subIngest != nil {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if err := c.subIngest.Run(camCtx); err != nil && !errors.Is(err, context.Canceled) {
+					c.log.Error("sub stream ingest stopped", "err", err)
+				}
+			}()
+		}
 	}
 
 	web := webui.New(webui.Options{Status: a, Recordings: a, Events: a, Logger: log})

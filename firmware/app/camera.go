@@ -31,7 +31,11 @@ type camera struct {
 	cfg    config.Camera
 	hub    *hub.Hub
 	ingest *ingest.Camera
-	log    *slog.Logger
+	// The sub stream, when configured, feeds live view only: browsers that
+	// cannot take the main stream's codec, and weak uplinks.
+	sub       *hub.Hub
+	subIngest *ingest.Camera
+	log       *slog.Logger
 
 	lastWritten atomic.Int64 // unix ns of the newest frame handed to the store
 	writeErrs   atomic.Uint64
@@ -42,6 +46,10 @@ func newCamera(cfg config.Camera, log *slog.Logger) *camera {
 	h := hub.New()
 	c := &camera{cfg: cfg, hub: h, log: log.With("camera", cfg.ID)}
 	c.ingest = ingest.New(ingest.Config{ID: cfg.ID, URL: cfg.Main, Transport: cfg.Transport}, h, log)
+	if cfg.Sub != "" {
+		c.sub = hub.New()
+		c.subIngest = ingest.New(ingest.Config{ID: cfg.ID + "/sub", URL: cfg.Sub, Transport: cfg.Transport}, c.sub, log)
+	}
 	return c
 }
 

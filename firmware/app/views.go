@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"skyguard/firmware/version"
+	"skyguard/recorder/hub"
 	"skyguard/recorder/ring"
 	"skyguard/webui"
 )
@@ -30,6 +31,10 @@ func (a *App) Status() webui.Status {
 			Codec: is.Codec, Width: is.Width, Height: is.Height, FPS: is.FPS,
 			BitrateBps: is.BitrateBps, Frames: is.Frames, Bytes: is.Bytes, Reconnects: is.Reconnects,
 			Transport: is.Transport, Note: is.Note, Recording: c.recording.Load(),
+		}
+		if c.subIngest != nil {
+			ss := c.subIngest.State()
+			cs.Sub = &webui.StreamStatus{Status: ss.Status, LastError: ss.LastError, Codec: ss.Codec, Width: ss.Width, Height: ss.Height, FPS: ss.FPS, BitrateBps: ss.BitrateBps}
 		}
 		if ns := c.lastWritten.Load(); ns != 0 {
 			t := time.Unix(0, ns)
@@ -121,3 +126,25 @@ func (a *App) Events(ctx context.Context, from, to time.Time, limit int) ([]webu
 	}
 	return out, nil
 }
+
+// Stream returns the hub of a camera's "main" or "sub" stream: the one
+// source every live viewer and re-served stream of it reads from.
+func (a *App) Stream(camera, stream string) (*hub.Hub, error) {
+	c, ok := a.byID[camera]
+	if !ok {
+		return nil, fmt.Errorf("camera %q: %w", camera, webui.ErrUnknownCamera)
+	}
+	switch stream {
+	case "", "main":
+		return c.hub, nil
+	case "sub":
+		if c.sub == nil {
+			return nil, fmt.Errorf("camera %q has no sub stream configured: %w", camera, ErrNoStream)
+		}
+		return c.sub, nil
+	}
+	return nil, fmt.Errorf("camera %q: stream %q is neither main nor sub: %w", camera, stream, ErrNoStream)
+}
+
+// ErrNoStream is a stream the camera does not have.
+var ErrNoStream = errors.New("no such stream")
