@@ -24,10 +24,13 @@ type Options struct {
 	Status     StatusSource
 	Recordings Recordings
 	Events     Events
+	Board      Board // nil: no /api/board
 	Logger     *slog.Logger
 	// MaxExport bounds one exported range: the sample table of a range is
 	// held in memory while it is served.
 	MaxExport time.Duration
+	// Live, when set, registers the live view (WHEP) endpoints.
+	Live interface{ Routes(mux *http.ServeMux) }
 }
 
 // Server serves the API and the pages.
@@ -56,7 +59,14 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/cameras/{id}/export.mp4", s.handleExport)
 	s.mux.HandleFunc("HEAD /api/cameras/{id}/export.mp4", s.handleExport)
 	s.mux.HandleFunc("GET /api/events", s.handleEvents)
+	s.mux.HandleFunc("GET /api/board", s.handleBoard)
+	s.mux.HandleFunc("POST /api/board/buttons/{name}", s.handleBoardPress)
 	s.mux.HandleFunc("GET /{$}", s.handleIndex)
+	s.mux.HandleFunc("GET /live/{id}", s.handleLivePage)
+	s.mux.HandleFunc("GET /static/whep.js", s.handleWHEPScript)
+	if s.opt.Live != nil {
+		s.opt.Live.Routes(s.mux)
+	}
 }
 
 // Handler exposes the routes, for tests and for embedding.

@@ -116,3 +116,11 @@ type StreamStatus struct {
 	FPS        float64 `json:"fps"`
 	BitrateBps float64 `json:"bitrate_bps"`
 }
+
+// Board is the front panel for /api/board: a snapshot that marshals to
+// JSON, and button presses on the simulated board. Press wraps
+// ErrUnknownButton or ErrRealButtons.
+type Board interface {
+	BoardSnapshot() any
+	PressButton(name string, d time.Duration) error
+}

@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"skyguard/firmware/config"
+	"skyguard/firmware/frontpanel"
 	"skyguard/recorder/ring"
+	"skyguard/recorder/rtspserve"
 	"skyguard/webui"
 )
 
@@ -35,6 +37,7 @@ type App struct {
 	byID    map[string]*camera
 	store   *ring.Store
 	addr    net.Addr
+	rtsp    *rtspserve.Server // nil when the re-serve is off
 }
 
 // Addr is the web server's address.
@@ -62,6 +65,18 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) error {
 		}
 	}
 	defer ln.Close()
+
+	// The panel board opens before storage: a missing GPIO line fails
+	// start-up with nothing else to undo.
+	hw, err := frontpanel.OpenBoard(cfg.Board.Kind, cfg.Board.Profile, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := frontpanel.CloseBoard(hw); err != nil {
+			log.Warn("front panel: close", "err", err)
+		}
+	}()
 
 	store, err := openStorage(cfg.Storage, log, nil)
 	if err != nil {
@@ -113,7 +128,9 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) error {
 		}
 	}
 
-	web := webui.New(webui.Options{Status: a, Recordings: a, Events: a, Logger: log})
+	fp := a.startPanel(camCtx, hw, &wg)
+	a.startRTSP(camCtx, &wg)
+	web := webui.New(webui.Options{Status: a, Recordings: a, Events: a, Logger: log, Board: panelAPI{fp}})
 	webDone := make(chan error, 1)
 	go func() { webDone <- web.Serve(camCtx, ln) }()
 	log.Info("box running", "id", cfg.Box.ID, "cameras", len(a.cams), "http", ln.Addr().String())

@@ -14,6 +14,9 @@ type Config struct {
 	Box     Box
 	Storage Storage
 	HTTP    HTTP
+	Board   Board  // front panel and watchdog (board.go)
+	Uplink  Uplink // net LED reachability check (board.go)
+	RTSP    RTSP   // re-serve of the cameras' streams (rtsp.go)
 	Cameras []Camera
 
 	file     string // name errors are reported against

@@ -21,7 +21,7 @@ func Parse(name string, data []byte) (*Config, error) {
 		return nil, l.err()
 	}
 	c := &Config{file: name}
-	top := l.fields(root, "", "box", "storage", "http", "cameras")
+	top := l.fields(root, "", "box", "storage", "http", "cameras", "board", "uplink", "rtsp")
 	for _, k := range []string{"box", "storage"} {
 		if _, ok := top[k]; !ok {
 			l.add(root.Line, k, "required")
@@ -34,6 +34,9 @@ func Parse(name string, data []byte) (*Config, error) {
 		c.Storage, c.sizeLine = parseStorage(l, f)
 	}
 	c.HTTP = parseHTTP(l, top["http"])
+	c.Board = parseBoard(l, top["board"])
+	c.Uplink = parseUplink(l, top["uplink"])
+	c.RTSP = parseRTSP(l, top["rtsp"])
 	if f, ok := top["cameras"]; ok {
 		c.Cameras = parseCameras(l, f)
 	}

@@ -20,6 +20,8 @@ type Options struct {
 	SlotSize int64
 	// CameraAddr is where the fake camera listens; "127.0.0.1:0" picks a port.
 	CameraAddr string
+	// RTSPListen is where the cameras' streams are re-served; "" turns it off.
+	RTSPListen string
 }
 
 // Start starts the fake camera and returns the demo config pointing at it.
@@ -39,6 +41,7 @@ func Start(ctx context.Context, opt Options, log *slog.Logger) (*config.Config, 
 		Box:     config.Box{ID: "demo-01", Name: "演示录像机 Demo recorder", Township: "嘉祥街道"},
 		Storage: config.Storage{Path: opt.DataDir, Size: opt.Size, SlotSize: opt.SlotSize},
 		HTTP:    config.HTTP{Listen: opt.Listen},
+		RTSP:    config.RTSP{Listen: opt.RTSPListen},
 		Cameras: []config.Camera{
 			{ID: "cam-h264", Name: "陈庄西大洼 (H.264)", Main: base + "/h264/main", Sub: base + "/h264/sub", Transport: "tcp"},
 			{ID: "cam-h265", Name: "嘉祥村东鸟儿洼 (H.265)", Main: base + "/h265/main", Transport: "tcp"},

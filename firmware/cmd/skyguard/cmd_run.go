@@ -34,6 +34,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	data := fs.String("data", "demo-data", "data folder for the demo ring")
 	listen := fs.String("listen", "127.0.0.1:8080", "web UI address")
 	camAddr := fs.String("camera-listen", "127.0.0.1:0", "fake camera RTSP address")
+	rtspListen := fs.String("rtsp-listen", "127.0.0.1:8554", "RTSP re-serve address of the cameras' streams (\"\" turns it off)")
 	size := fs.String("size", "1GiB", "ring size")
 	slot := fs.String("slot-size", "32MiB", "slot size")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
@@ -53,7 +54,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	log := newLogger(stderr, *level)
-	cfg, err := demo.Start(ctx, demo.Options{DataDir: abs, Listen: *listen, Size: sz, SlotSize: ssz, CameraAddr: *camAddr}, log)
+	cfg, err := demo.Start(ctx, demo.Options{DataDir: abs, Listen: *listen, Size: sz, SlotSize: ssz, CameraAddr: *camAddr, RTSPListen: *rtspListen}, log)
 	if err != nil {
 		return err
 	}
