@@ -22,7 +22,7 @@ type command struct {
 var commands = []command{
 	{"run", "run --config FILE            record the configured cameras (the daemon)", cmdRun},
 	{"demo", "demo [--data DIR] [--listen ADDR]  the box on its embedded demo cameras", cmdDemo},
-	{"check-config", "check-config FILE           validate a provisioning file, change nothing", cmdCheckConfig},
+	{"check-config", "check-config [--offline] FILE  validate a provisioning file, change nothing", cmdCheckConfig},
 	{"export", "export --data DIR --camera ID --from T --to T -o FILE.mp4", cmdExport},
 	{"fsck", "fsck --data DIR [--rebuild]   verify every record; rebuild the index from the slots", cmdFsck},
 	{"selftest", "selftest [--duration 5s] [--out DIR]  record the bundled cameras briefly and export MP4s", cmdSelftest},
