@@ -11,7 +11,7 @@ LDFLAGS := -s -w -buildid= -X $(PKG)/firmware/version.Version=$(VERSION) -X $(PK
 BUILD := CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)'
 TEST_TIMEOUT ?= 15m
 
-.PHONY: all build run test test-deps lint unit fuzz bench firmware clean
+.PHONY: all build run test test-deps livetest-deps lint unit fuzz bench firmware clean
 
 all: build
 
@@ -23,6 +23,11 @@ run: build
 
 test-deps:
 	bash tools/testdeps/install.sh
+	$(MAKE) livetest-deps
+
+# playwright-core for the Chromium live view tests (webui/live).
+livetest-deps:
+	cd tools/livetest && npm ci --no-audit --no-fund
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -43,7 +48,7 @@ fuzz:
 test: test-deps lint unit fuzz
 
 bench: build
-	$(GO) test -run '^$$' -bench . -benchmem ./recorder/... 
+	$(GO) test -run '^$$' -bench . -benchmem ./recorder/... ./webui/live/
 	$(GO) run ./tools/bench
 
 firmware:

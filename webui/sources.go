@@ -57,6 +57,22 @@ type Status struct {
 	Started time.Time      `json:"started"`
 	Storage StorageStatus  `json:"storage"`
 	Cameras []CameraStatus `json:"cameras"`
+	Disk    *DiskStatus    `json:"disk,omitempty"`
+}
+
+// DiskStatus is the data disk's health: presence, free space, SMART, kernel
+// I/O errors and the ring's write latency boiled down to one state.
+type DiskStatus struct {
+	State          string    `json:"state"` // ok, warning, fault, missing
+	Reason         string    `json:"reason,omitempty"`
+	Since          time.Time `json:"since"`
+	Checked        time.Time `json:"checked"`
+	Device         string    `json:"device,omitempty"`
+	FreeBytes      int64     `json:"free_bytes"`
+	SMART          string    `json:"smart,omitempty"`
+	KernelIOErrors int       `json:"kernel_io_errors"`
+	WriteP99Ms     float64   `json:"write_p99_ms"`
+	SyncP99Ms      float64   `json:"sync_p99_ms"`
 }
 
 // BoxInfo names the box.
@@ -103,6 +119,8 @@ type CameraStatus struct {
 	Note        string        `json:"note,omitempty"`
 	Recording   bool          `json:"recording"`
 	Sub         *StreamStatus `json:"sub,omitempty"`
+	LiveViewers int           `json:"live_viewers"`
+	LiveBps     float64       `json:"live_bitrate_bps"`
 	LastWritten *time.Time    `json:"last_recorded,omitempty"`
 }
 

@@ -10,10 +10,12 @@ import (
 	"time"
 
 	"skyguard/firmware/config"
+	"skyguard/firmware/diskhealth"
 	"skyguard/firmware/frontpanel"
-	"skyguard/recorder/ring"
+	"skyguard/firmware/volume"
 	"skyguard/recorder/rtspserve"
 	"skyguard/webui"
+	"skyguard/webui/live"
 )
 
 // Options are the knobs the command line adds to the config file.
@@ -35,9 +37,11 @@ type App struct {
 	started time.Time
 	cams    []*camera
 	byID    map[string]*camera
-	store   *ring.Store
+	store   *volume.Supervisor // the ring, reopened by itself after a disk fault
+	disk    *diskhealth.Monitor
 	addr    net.Addr
 	rtsp    *rtspserve.Server // nil when the re-serve is off
+	live    *live.Manager     // nil when live view could not start
 }
 
 // Addr is the web server's address.
@@ -88,7 +92,8 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) error {
 		store.Close()
 		return fmt.Errorf("storage: %s has %d slots: %d cameras need at least %d (one each, plus two to rotate); reformat it larger or with smaller slots", cfg.Storage.Path, slots, len(cfg.Cameras), need)
 	}
-	a := &App{cfg: cfg, log: log, started: time.Now(), byID: map[string]*camera{}, store: store, addr: ln.Addr()}
+	vol := volume.New(store, volume.Options{Logger: log, Ring: ringOptions(log)})
+	a := &App{cfg: cfg, log: log, started: time.Now(), byID: map[string]*camera{}, store: vol, addr: ln.Addr()}
 	for _, cc := range cfg.Cameras {
 		c := newCamera(cc, log)
 		a.cams = append(a.cams, c)
@@ -100,7 +105,7 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) error {
 	storeCtx, stopStore := context.WithCancel(context.Background())
 	defer stopStore()
 	storeDone := make(chan error, 1)
-	go func() { storeDone <- store.Run(storeCtx) }()
+	go func() { storeDone <- vol.Run(storeCtx) }()
 
 	camCtx, stopCams := context.WithCancel(ctx)
 	defer stopCams()
@@ -115,7 +120,7 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) error {
 		}()
 		go func() {
 			defer wg.Done()
-			c.record(camCtx, store)
+			c.record(camCtx, vol)
 		}()
 		if c.subIngest != nil {
 			wg.Add(1)
@@ -128,9 +133,11 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) error {
 		}
 	}
 
+	a.startDiskHealth(camCtx, &wg)
 	fp := a.startPanel(camCtx, hw, &wg)
 	a.startRTSP(camCtx, &wg)
-	web := webui.New(webui.Options{Status: a, Recordings: a, Events: a, Logger: log, Board: panelAPI{fp}})
+	lv := a.startLive(camCtx, &wg)
+	web := webui.New(webui.Options{Status: a, Recordings: a, Events: a, Logger: log, Board: panelAPI{fp}, Live: lv})
 	webDone := make(chan error, 1)
 	go func() { webDone <- web.Serve(camCtx, ln) }()
 	log.Info("box running", "id", cfg.Box.ID, "cameras", len(a.cams), "http", ln.Addr().String())
@@ -150,9 +157,8 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) error {
 	webErr = <-webDone
 	stopStore()
 	runErr := <-storeDone
-	closeErr := store.Close()
-	log.Info("box stopped")
-	return errors.Join(webErr, ignoreCanceled(runErr), closeErr)
+	log.Info("box stopped") // the supervisor closed the store as its Run returned
+	return errors.Join(webErr, ignoreCanceled(runErr))
 }
 
 func ignoreCanceled(err error) error {

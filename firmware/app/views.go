@@ -22,6 +22,7 @@ func (a *App) Status() webui.Status {
 		Started: a.started,
 		Storage: storageStatus(a.cfg.Storage.Path, st),
 		Cameras: make([]webui.CameraStatus, 0, len(a.cams)),
+		Disk:    a.diskStatus(),
 	}
 	for _, c := range a.cams {
 		is := c.ingest.State()
@@ -32,6 +33,7 @@ func (a *App) Status() webui.Status {
 			BitrateBps: is.BitrateBps, Frames: is.Frames, Bytes: is.Bytes, Reconnects: is.Reconnects,
 			Transport: is.Transport, Note: is.Note, Recording: c.recording.Load(),
 		}
+		cs.LiveViewers, cs.LiveBps = a.Viewers(c.cfg.ID)
 		if c.subIngest != nil {
 			ss := c.subIngest.State()
 			cs.Sub = &webui.StreamStatus{Status: ss.Status, LastError: ss.LastError, Codec: ss.Codec, Width: ss.Width, Height: ss.Height, FPS: ss.FPS, BitrateBps: ss.BitrateBps}

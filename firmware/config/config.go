@@ -17,6 +17,7 @@ type Config struct {
 	Board   Board  // front panel and watchdog (board.go)
 	Uplink  Uplink // net LED reachability check (board.go)
 	RTSP    RTSP   // re-serve of the cameras' streams (rtsp.go)
+	Live    Live   // WebRTC live view (live.go)
 	Cameras []Camera
 
 	file     string // name errors are reported against

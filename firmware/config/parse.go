@@ -21,7 +21,7 @@ func Parse(name string, data []byte) (*Config, error) {
 		return nil, l.err()
 	}
 	c := &Config{file: name}
-	top := l.fields(root, "", "box", "storage", "http", "cameras", "board", "uplink", "rtsp")
+	top := l.fields(root, "", "box", "storage", "http", "cameras", "board", "uplink", "rtsp", "live")
 	for _, k := range []string{"box", "storage"} {
 		if _, ok := top[k]; !ok {
 			l.add(root.Line, k, "required")
@@ -37,6 +37,7 @@ func Parse(name string, data []byte) (*Config, error) {
 	c.Board = parseBoard(l, top["board"])
 	c.Uplink = parseUplink(l, top["uplink"])
 	c.RTSP = parseRTSP(l, top["rtsp"])
+	c.Live = parseLive(l, top["live"])
 	if f, ok := top["cameras"]; ok {
 		c.Cameras = parseCameras(l, f)
 	}

@@ -42,6 +42,9 @@ func Start(ctx context.Context, opt Options, log *slog.Logger) (*config.Config, 
 		Storage: config.Storage{Path: opt.DataDir, Size: opt.Size, SlotSize: opt.SlotSize},
 		HTTP:    config.HTTP{Listen: opt.Listen},
 		RTSP:    config.RTSP{Listen: opt.RTSPListen},
+		// The demo's browser is on the same machine: live view on loopback.
+		Live: config.Live{ListenIP: "127.0.0.1", UDPPort: 0, TCPPort: 0, LoopbackCandidates: true,
+			MaxViewers: config.DefaultLiveMaxViewers, MaxViewersPerCamera: 8},
 		Cameras: []config.Camera{
 			{ID: "cam-h264", Name: "陈庄西大洼 (H.264)", Main: base + "/h264/main", Sub: base + "/h264/sub", Transport: "tcp"},
 			{ID: "cam-h265", Name: "嘉祥村东鸟儿洼 (H.265)", Main: base + "/h265/main", Transport: "tcp"},

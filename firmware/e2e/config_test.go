@@ -18,7 +18,7 @@ func writeConfig(t *testing.T, dir string, httpPort int, size, slot string, cams
 	fmt.Fprintf(&b, "storage: {path: %q, size: %s, slot_size: %s}\n", filepath.Join(dir, "data"), size, slot)
 	// No re-serve: these boxes test recording, and must not listen beyond
 	// loopback.
-	fmt.Fprintf(&b, "http: {listen: \"127.0.0.1:%d\"}\nrtsp: {listen: \"\"}\ncameras:\n", httpPort)
+	fmt.Fprintf(&b, "http: {listen: \"127.0.0.1:%d\"}\nrtsp: {listen: \"\"}\nlive: {listen_ip: 127.0.0.1, udp_port: 0, tcp_port: 0}\ncameras:\n", httpPort)
 	for _, c := range cams {
 		fmt.Fprintf(&b, "  - {id: %s, name: %s, main: %q, transport: tcp}\n", c.id, c.id, c.url)
 	}

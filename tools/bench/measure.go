@@ -76,7 +76,7 @@ func measureRecorder(ctx context.Context, bin string, urls []string, window time
 		return figures{}, err
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "box: {id: bench-01, name: bench, township: bench}\nstorage: {path: %q, size: 1536MiB, slot_size: 32MiB}\nhttp: {listen: \"127.0.0.1:%d\"}\nrtsp: {listen: \"\"}\ncameras:\n", filepath.Join(dir, "data"), port)
+	fmt.Fprintf(&b, "box: {id: bench-01, name: bench, township: bench}\nstorage: {path: %q, size: 1536MiB, slot_size: 32MiB}\nhttp: {listen: \"127.0.0.1:%d\"}\nrtsp: {listen: \"\"}\nlive: {listen_ip: 127.0.0.1, udp_port: 0, tcp_port: 0}\ncameras:\n", filepath.Join(dir, "data"), port)
 	for i, u := range urls {
 		fmt.Fprintf(&b, "  - {id: cam%02d, name: cam%02d, main: %q, transport: tcp}\n", i, i, u)
 	}

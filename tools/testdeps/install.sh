@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the tools the test suite uses when they are missing: Debian's
 # ffmpeg (real encoders and ffprobe), GStreamer's RTSP server (a real RTSP
-# peer we did not write), qemu-user-static (the ARM firmware run for real)
+# peer we did not write), Chromium and Node.js (live view decoded in a real
+# browser), qemu-user-static (the ARM firmware run for real)
 # and shellcheck (the Buildroot tree's scripts). Nothing is assumed to be on
 # the machine already.
 set -euo pipefail
@@ -18,6 +19,11 @@ fi
 command -v qemu-aarch64-static >/dev/null 2>&1 || need+=(qemu-user-static)
 command -v qemu-arm-static >/dev/null 2>&1 || need+=(qemu-user-static)
 command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
+# Live view is checked in a real browser: Debian's Chromium, driven by
+# playwright-core from npm (tools/livetest, installed by `make test-deps`).
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 
 if [ ${#need[@]} -eq 0 ]; then
 	echo "test tools: all present"
