@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"skyguard/board/panel"
+	"skyguard/firmware/diskhealth"
 	"skyguard/firmware/frontpanel"
 	"skyguard/firmware/settings"
 	"skyguard/recorder/ingest"
@@ -23,6 +25,7 @@ func (a *App) startPanel(ctx context.Context, hw frontpanel.Hardware, wg *sync.W
 		Board: hw, Kind: kind, Source: panelSource{a}, Events: a.store,
 		Settings: settings.Open(a.cfg.SettingsDir()),
 		Uplink:   a.cfg.Uplink.Check, Watchdog: a.cfg.Board.Watchdog, Logger: a.log,
+		Disk: a.diskLED,
 	})
 	wg.Add(1)
 	go func() {
@@ -69,4 +72,20 @@ func (b panelAPI) PressButton(name string, d time.Duration) error {
 		return fmt.Errorf("%w: %v", webui.ErrRealButtons, err)
 	}
 	return err
+}
+
+// diskLED maps the disk health monitor's verdict onto the panel's.
+func (a *App) diskLED() panel.DiskHealth {
+	if a.disk == nil {
+		return panel.DiskOK
+	}
+	switch a.disk.State() {
+	case diskhealth.Warning:
+		return panel.DiskWarning
+	case diskhealth.Fault:
+		return panel.DiskFault
+	case diskhealth.Missing:
+		return panel.DiskMissing
+	}
+	return panel.DiskOK
 }

@@ -41,7 +41,7 @@ func openStorage(st config.Storage, log *slog.Logger, progress func(pct int)) (*
 			return nil, fmt.Errorf("storage: format %s: %w", st.Path, err)
 		}
 	}
-	s, err := ring.Open(st.Path, ring.Options{Logger: log})
+	s, err := ring.Open(st.Path, ringOptions(log))
 	if errors.Is(err, ring.ErrNotVolume) {
 		return nil, fmt.Errorf("storage: %s holds other files and is not a Skyguard volume; refusing to format over it (empty the folder or choose another storage.path): %w", st.Path, err)
 	}
@@ -69,3 +69,7 @@ func dirEmpty(path string) (bool, error) {
 	}
 	return len(names) == 0, nil
 }
+
+// ringOptions are the options every open of the ring uses, the first and
+// the supervisor's reopens after a fault alike.
+func ringOptions(log *slog.Logger) ring.Options { return ring.Options{Logger: log} }

@@ -261,7 +261,10 @@ func (s *Store) writeBuffered(c *camState, next *time.Duration) error {
 	sealRecord(out[recOff:])
 	c.out = out
 
-	if _, err := sl.f.WriteAt(out, off); err != nil {
+	done := s.io.begin(opWrite)
+	_, err = sl.f.WriteAt(out, off)
+	done()
+	if err != nil {
 		s.setFault(fmt.Errorf("write slot %d at %d: %w", sl.num, off, err), c.name)
 		return fmt.Errorf("ring: write %s to slot %d: %w", c.name, sl.num, ErrFault)
 	}
@@ -304,6 +307,7 @@ func (s *Store) setFault(err error, camera string) {
 	s.mu.Lock()
 	first := s.fault == nil
 	if first {
+		err = faultReason(err)
 		s.fault = err
 	}
 	s.mu.Unlock()

@@ -1,6 +1,7 @@
 package ring
 
 import (
+	"io"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -10,7 +11,7 @@ import (
 
 type recSpan struct{ off, end int64 }
 
-func slotRecords(t *testing.T, f *os.File, size int64, gen uint32) []recSpan {
+func slotRecords(t *testing.T, f io.ReaderAt, size int64, gen uint32) []recSpan {
 	t.Helper()
 	var out []recSpan
 	_, err := scanSlot(f, size, gen, slotHeaderSize, func(off int64, h *recordHeader, _ []byte) error {

@@ -49,11 +49,16 @@ func Fsck(dir string, opt FsckOptions) (Report, error) {
 	if log == nil {
 		log = slog.Default()
 	}
+	// An index written by an older firmware is migrated first, as Open
+	// would, so that fsck checks what the daemon will read.
+	if err := upgradeVolume(dir, log); err != nil {
+		return Report{}, err
+	}
 	sb, err := readSuperblock(dir)
 	if err != nil {
 		return Report{}, err
 	}
-	files := make([]*os.File, sb.SlotCount)
+	files := make([]File, sb.SlotCount)
 	defer func() {
 		for _, f := range files {
 			if f != nil {
@@ -90,7 +95,7 @@ func Fsck(dir string, opt FsckOptions) (Report, error) {
 }
 
 // rebuildFile writes a new index beside the old one and swaps it in.
-func rebuildFile(dir string, sb *superblock, files []*os.File, log *slog.Logger) error {
+func rebuildFile(dir string, sb *superblock, files []File, log *slog.Logger) error {
 	path := filepath.Join(dir, indexName)
 	tmp := path + ".rebuild"
 	os.Remove(tmp)
@@ -149,7 +154,7 @@ func copyEvents(oldPath string, uuid volumeID, dst *bolt.DB) error {
 // rebuildInto fills db (whose records, params and slot states are
 // discarded) from the slots alone. Every slot with records becomes full:
 // cameras start fresh slots afterwards.
-func rebuildInto(db *bolt.DB, sb *superblock, files []*os.File, log *slog.Logger) (Report, error) {
+func rebuildInto(db *bolt.DB, sb *superblock, files []File, log *slog.Logger) (Report, error) {
 	rep := Report{Slots: len(files)}
 	err := db.Update(func(tx *bolt.Tx) error {
 		for _, name := range [][]byte{bucketRecords, bucketParams, bucketSlots, bucketMeta} {
@@ -262,7 +267,7 @@ type slotSpan struct {
 }
 
 // checkVolume scans all slots and compares them with the index.
-func checkVolume(sb *superblock, files []*os.File, db *bolt.DB) (Report, []slotSpan, error) {
+func checkVolume(sb *superblock, files []File, db *bolt.DB) (Report, []slotSpan, error) {
 	rep := Report{Slots: len(files)}
 	var spans []slotSpan
 	type loc struct {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
-	"golang.org/x/sys/unix"
 )
 
 // ensureSlot returns the camera's slot if it can take need more bytes,
@@ -125,7 +124,7 @@ func (s *Store) handOver(c *camState) (*slot, bool, error) {
 		s.setFault(fmt.Errorf("slot %d: write header: %w", sl.num, err), c.name)
 		return nil, false, fmt.Errorf("slot %d header: %w", sl.num, ErrFault)
 	}
-	if err := unix.Fdatasync(int(sl.f.Fd())); err != nil {
+	if err := sl.f.Sync(); err != nil {
 		s.setFault(fmt.Errorf("slot %d: fdatasync header: %w", sl.num, err), c.name)
 		return nil, false, fmt.Errorf("slot %d header: %w", sl.num, ErrFault)
 	}

@@ -18,7 +18,7 @@ import (
 //	events:  time ns (8 BE) | seq (8 BE) -> JSON Event
 const (
 	indexName     = "index.db"
-	schemaVersion = 1
+	schemaVersion = 2 // see schema.go for the history and migrations
 )
 
 var (

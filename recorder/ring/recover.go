@@ -5,7 +5,6 @@ import (
 	"sort"
 
 	bolt "go.etcd.io/bbolt"
-	"golang.org/x/sys/unix"
 )
 
 // recover re-scans the slots that were open for writing, from their last
@@ -66,7 +65,7 @@ func (s *Store) recover() error {
 		if res.Records > 0 {
 			// The records may still be only in the page cache (a process
 			// crash, not a power cut): make them durable before indexing.
-			if err := unix.Fdatasync(int(sl.f.Fd())); err != nil {
+			if err := sl.f.Sync(); err != nil {
 				return fmt.Errorf("fdatasync slot %d: %w", sl.num, err)
 			}
 		}
@@ -133,7 +132,7 @@ func (s *Store) checkOpenSlotHeader(sl *slot) error {
 	if _, err := sl.f.WriteAt(nh.encode(), 0); err != nil {
 		return fmt.Errorf("rewrite slot %d header: %w", sl.num, err)
 	}
-	if err := unix.Fdatasync(int(sl.f.Fd())); err != nil {
+	if err := sl.f.Sync(); err != nil {
 		return fmt.Errorf("fdatasync slot %d header: %w", sl.num, err)
 	}
 	s.log.Warn("ring: slot header did not match the index, rewritten", "slot", sl.num, "gen", sl.gen)

@@ -4,7 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
-	"os"
+	"io"
 	"path/filepath"
 )
 
@@ -67,7 +67,7 @@ func decodeSlotHeader(b []byte) (*slotHeader, error) {
 	return h, nil
 }
 
-func readSlotHeader(f *os.File) (*slotHeader, error) {
+func readSlotHeader(f io.ReaderAt) (*slotHeader, error) {
 	b := make([]byte, slotHeaderSize)
 	if _, err := f.ReadAt(b, 0); err != nil {
 		return nil, fmt.Errorf("read slot header: %w", err)

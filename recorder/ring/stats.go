@@ -20,6 +20,7 @@ type Stats struct {
 	FramesDropped  int64     // since Open: before a keyframe, or too big
 	Syncs          int64     // since Open
 	Fault          string    // empty if the disk is fine
+	IO             IOStats   // write and sync latencies, last minute
 	Cameras        map[string]CameraStats
 }
 
@@ -46,6 +47,7 @@ func (s *Store) Stats() Stats {
 	if s.fault != nil {
 		st.Fault = s.fault.Error()
 	}
+	st.IO = s.io.snapshot(time.Now())
 	var oldest, newest int64
 	for _, sl := range s.slots {
 		if sl.rec.State == slotFree {

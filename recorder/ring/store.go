@@ -24,6 +24,9 @@ type Options struct {
 	// loses: about MaxBuffered + SyncInterval. Default 1 s, at most 10 s.
 	MaxBuffered time.Duration
 	Now         func() time.Time // default time.Now; used for events and slot hand-over times
+	// OpenFile opens the slot files; default OpenOSFile. Tests pass a
+	// fault-injecting layer.
+	OpenFile OpenFileFunc
 }
 
 // Store is an open volume: the slot ring plus its index.
@@ -53,6 +56,8 @@ type Store struct {
 	fault          error
 	closed         bool
 	counters       counters
+
+	io ioStats // latencies of writes and syncs; own lock
 }
 
 type counters struct {
@@ -70,7 +75,7 @@ type pendingEntry struct {
 // slot is one slot file and its live state.
 type slot struct {
 	num int
-	f   *os.File
+	f   File
 	// pin is held shared by readers for the duration of a read and
 	// exclusively while the slot changes generation, so a reader either
 	// sees its generation intact or learns the data is gone.
@@ -98,6 +103,13 @@ func Open(dir string, opt Options) (*Store, error) {
 	opt.MaxBuffered = min(opt.MaxBuffered, maxRecordDur)
 	if opt.Now == nil {
 		opt.Now = time.Now
+	}
+	if opt.OpenFile == nil {
+		opt.OpenFile = OpenOSFile
+	}
+	// Refuse a newer volume or index; migrate an older index (schema.go).
+	if err := upgradeVolume(dir, opt.Logger); err != nil {
+		return nil, err
 	}
 	sb, err := readSuperblock(dir)
 	if err != nil {
@@ -144,15 +156,15 @@ func Open(dir string, opt Options) (*Store, error) {
 func (s *Store) openSlots() error {
 	s.slots = make([]*slot, s.sb.SlotCount)
 	for i := range s.slots {
-		f, err := os.OpenFile(slotPath(s.dir, i), os.O_RDWR, 0)
+		fi, err := os.Stat(slotPath(s.dir, i))
+		if err != nil {
+			return fmt.Errorf("ring: stat slot %d: %w", i, err)
+		}
+		f, err := s.opt.OpenFile(slotPath(s.dir, i))
 		if err != nil {
 			return fmt.Errorf("ring: open slot %d: %w", i, err)
 		}
 		s.slots[i] = &slot{num: i, f: f}
-		fi, err := f.Stat()
-		if err != nil {
-			return fmt.Errorf("ring: stat slot %d: %w", i, err)
-		}
 		if fi.Size() < s.sb.SlotSize {
 			return fmt.Errorf("ring: slot %d is %d bytes, volume says %d: %w", i, fi.Size(), s.sb.SlotSize, ErrCorrupt)
 		}
@@ -160,8 +172,8 @@ func (s *Store) openSlots() error {
 	return nil
 }
 
-func (s *Store) files() []*os.File {
-	fs := make([]*os.File, len(s.slots))
+func (s *Store) files() []File {
+	fs := make([]File, len(s.slots))
 	for i, sl := range s.slots {
 		fs[i] = sl.f
 	}

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
-	"golang.org/x/sys/unix"
 )
 
 // Run is the sync loop: every SyncInterval it makes the records written
@@ -68,7 +67,10 @@ func (s *Store) Sync() error {
 	s.mu.Unlock()
 
 	for sl := range dirty {
-		if err := unix.Fdatasync(int(sl.f.Fd())); err != nil {
+		done := s.io.begin(opSync)
+		err := sl.f.Sync()
+		done()
+		if err != nil {
 			s.setFault(fmt.Errorf("fdatasync slot %d: %w", sl.num, err), "")
 			return fmt.Errorf("ring: sync slot %d: %w", sl.num, ErrFault)
 		}
