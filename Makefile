@@ -12,6 +12,7 @@ BUILD := CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)'
 TEST_TIMEOUT ?= 15m
 
 .PHONY: all build run test test-deps livetest-deps lint unit fuzz bench firmware clean
+.PHONY: image bench-arm
 
 all: build
 
@@ -56,6 +57,27 @@ firmware:
 	GOOS=linux GOARCH=arm64 $(BUILD) -o out/skyguard-linux-arm64 ./firmware/cmd/skyguard
 	GOOS=linux GOARCH=arm GOARM=7 $(BUILD) -o out/skyguard-linux-armv7 ./firmware/cmd/skyguard
 	cd out && sha256sum skyguard-linux-arm64 skyguard-linux-armv7 > SHA256SUMS
+
+# A firmware image through Buildroot (buildroot/README.md): BUILDROOT_DIR is
+# a Buildroot checkout, BR_DEFCONFIG the board, BR_OUT its output folder.
+BR_DEFCONFIG ?= skyguard_rpi4_defconfig
+BR_OUT ?= $(CURDIR)/out/br-$(BR_DEFCONFIG:skyguard_%_defconfig=%)
+image:
+	$(GO) mod vendor
+	@if [ -z "$(BUILDROOT_DIR)" ]; then \
+		echo "vendor/ is ready. To build the image, point BUILDROOT_DIR at a Buildroot checkout (2025.02.x):"; \
+		echo "  git clone https://gitlab.com/buildroot.org/buildroot.git -b 2025.02.x ~/buildroot"; \
+		echo "  make image BUILDROOT_DIR=~/buildroot [BR_DEFCONFIG=skyguard_qemu_arm64_virt_defconfig]"; \
+		echo "images land in $(BR_OUT)/images (see buildroot/README.md)"; \
+	else \
+		$(MAKE) -C "$(BUILDROOT_DIR)" O="$(BR_OUT)" BR2_EXTERNAL=$(CURDIR)/buildroot $(BR_DEFCONFIG) && \
+		$(MAKE) -C "$(BUILDROOT_DIR)" O="$(BR_OUT)" SKYGUARD_STAMP_VERSION=$(VERSION); \
+	fi
+
+# arm64 under qemu-user against amd64 in one run: size, RSS idle and with
+# 8 cameras, start-up to the first recorded frame.
+bench-arm:
+	$(GO) run ./tools/armbench
 
 clean:
 	rm -rf bin out

@@ -31,6 +31,8 @@ type Options struct {
 	MaxExport time.Duration
 	// Live, when set, registers the live view (WHEP) endpoints.
 	Live interface{ Routes(mux *http.ServeMux) }
+	// Updater runs firmware updates; nil answers 503 (api_system.go).
+	Updater Updater
 }
 
 // Server serves the API and the pages.
@@ -59,6 +61,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/cameras/{id}/export.mp4", s.handleExport)
 	s.mux.HandleFunc("HEAD /api/cameras/{id}/export.mp4", s.handleExport)
 	s.mux.HandleFunc("GET /api/events", s.handleEvents)
+	s.mux.HandleFunc("GET /api/system/update", s.handleUpdateState)
+	s.mux.HandleFunc("POST /api/system/update", s.handleUpdateUpload)
 	s.mux.HandleFunc("GET /api/board", s.handleBoard)
 	s.mux.HandleFunc("POST /api/board/buttons/{name}", s.handleBoardPress)
 	s.mux.HandleFunc("GET /{$}", s.handleIndex)

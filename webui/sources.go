@@ -58,6 +58,7 @@ type Status struct {
 	Storage StorageStatus  `json:"storage"`
 	Cameras []CameraStatus `json:"cameras"`
 	Disk    *DiskStatus    `json:"disk,omitempty"`
+	System  *SystemStatus  `json:"system,omitempty"`
 }
 
 // DiskStatus is the data disk's health: presence, free space, SMART, kernel
@@ -141,4 +142,14 @@ type StreamStatus struct {
 type Board interface {
 	BoardSnapshot() any
 	PressButton(name string, d time.Duration) error
+}
+
+// SystemStatus is the running firmware slot (RAUC A/B) and its update state.
+type SystemStatus struct {
+	Slot       string `json:"slot"` // A, B, or "none" without RAUC
+	Version    string `json:"version,omitempty"`
+	BootStatus string `json:"boot_status,omitempty"`
+	Primary    string `json:"next_boot_slot,omitempty"`
+	Note       string `json:"note,omitempty"`
+	Update     string `json:"update"` // idle, verifying, installing, rebooting, confirming, failed
 }

@@ -12,7 +12,9 @@ import (
 	"skyguard/firmware/config"
 	"skyguard/firmware/diskhealth"
 	"skyguard/firmware/frontpanel"
+	"skyguard/firmware/update"
 	"skyguard/firmware/volume"
+	"skyguard/recorder/ring"
 	"skyguard/recorder/rtspserve"
 	"skyguard/webui"
 	"skyguard/webui/live"
@@ -28,6 +30,10 @@ type Options struct {
 	Ready func(a *App)
 	// DiskFree reports the free bytes of a filesystem; nil uses statfs.
 	DiskFree func(path string) (int64, error)
+	// NewIndex: an index written by a newer firmware (after a fall-back
+	// to the old slot) is moved aside and rebuilt from the slots instead
+	// of refusing to start.
+	NewIndex bool
 }
 
 // App is a running box.
@@ -42,6 +48,7 @@ type App struct {
 	addr    net.Addr
 	rtsp    *rtspserve.Server // nil when the re-serve is off
 	live    *live.Manager     // nil when live view could not start
+	update  *update.Service   // firmware updates (update.go)
 }
 
 // Addr is the web server's address.
@@ -82,6 +89,15 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) error {
 		}
 	}()
 
+	if opt.NewIndex {
+		aside, err := ring.SetAsideNewerIndex(cfg.Storage.Path)
+		if err != nil {
+			return fmt.Errorf("storage: --new-index: %w", err)
+		}
+		if aside != "" {
+			log.Warn("storage: index of a newer firmware set aside; rebuilding from the slots", "kept_as", aside)
+		}
+	}
 	store, err := openStorage(cfg.Storage, log, nil)
 	if err != nil {
 		return err
@@ -137,7 +153,8 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) error {
 	fp := a.startPanel(camCtx, hw, &wg)
 	a.startRTSP(camCtx, &wg)
 	lv := a.startLive(camCtx, &wg)
-	web := webui.New(webui.Options{Status: a, Recordings: a, Events: a, Logger: log, Board: panelAPI{fp}, Live: lv})
+	upd := a.startUpdate(camCtx, &wg)
+	web := webui.New(webui.Options{Status: a, Recordings: a, Events: a, Logger: log, Board: panelAPI{fp}, Live: lv, Updater: upd})
 	webDone := make(chan error, 1)
 	go func() { webDone <- web.Serve(camCtx, ln) }()
 	log.Info("box running", "id", cfg.Box.ID, "cameras", len(a.cams), "http", ln.Addr().String())

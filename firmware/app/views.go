@@ -23,6 +23,7 @@ func (a *App) Status() webui.Status {
 		Storage: storageStatus(a.cfg.Storage.Path, st),
 		Cameras: make([]webui.CameraStatus, 0, len(a.cams)),
 		Disk:    a.diskStatus(),
+		System:  a.systemStatus(),
 	}
 	for _, c := range a.cams {
 		is := c.ingest.State()

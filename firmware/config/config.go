@@ -18,6 +18,7 @@ type Config struct {
 	Uplink  Uplink // net LED reachability check (board.go)
 	RTSP    RTSP   // re-serve of the cameras' streams (rtsp.go)
 	Live    Live   // WebRTC live view (live.go)
+	Update  Update // firmware updates (update.go)
 	Cameras []Camera
 
 	file     string // name errors are reported against

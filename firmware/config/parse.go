@@ -21,7 +21,7 @@ func Parse(name string, data []byte) (*Config, error) {
 		return nil, l.err()
 	}
 	c := &Config{file: name}
-	top := l.fields(root, "", "box", "storage", "http", "cameras", "board", "uplink", "rtsp", "live")
+	top := l.fields(root, "", "box", "storage", "http", "cameras", "board", "uplink", "rtsp", "live", "update")
 	for _, k := range []string{"box", "storage"} {
 		if _, ok := top[k]; !ok {
 			l.add(root.Line, k, "required")
@@ -38,6 +38,7 @@ func Parse(name string, data []byte) (*Config, error) {
 	c.Uplink = parseUplink(l, top["uplink"])
 	c.RTSP = parseRTSP(l, top["rtsp"])
 	c.Live = parseLive(l, top["live"])
+	c.Update = parseUpdate(l, top["update"], c.Storage.Path)
 	if f, ok := top["cameras"]; ok {
 		c.Cameras = parseCameras(l, f)
 	}

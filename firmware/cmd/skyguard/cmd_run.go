@@ -17,6 +17,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs := newFlags("run", stderr)
 	path := fs.String("config", "/etc/skyguard/skyguard.yaml", "provisioning file")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
+	newIndex := fs.Bool("new-index", false, "if the index was written by a newer firmware, keep it aside as index.db.schemaN and rebuild one from the slots")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -26,7 +27,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	log := newLogger(stderr, *level)
 	log.Info("starting", "version", version.String(), "config", *path)
-	return app.Run(ctx, cfg, app.Options{Logger: log})
+	return app.Run(ctx, cfg, app.Options{Logger: log, NewIndex: *newIndex})
 }
 
 func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
