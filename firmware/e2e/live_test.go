@@ -23,14 +23,7 @@ func TestLiveViewInChromium(t *testing.T) {
 	g := startGst(t, gstMount{"/h264", "h264", h264})
 	port := freePort(t, "tcp")
 	cfg := writeConfig(t, dir, port, "256MiB", "16MiB", camCfg{"cam264", g.url("/h264")})
-	// Live view on loopback only, on free ports, with loopback candidates
-	// (Chromium offers none of its own).
-	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fmt.Fprintf(f, "live: {listen_ip: 127.0.0.1, udp_port: 0, tcp_port: 0, loopback_candidates: true}\n")
-	f.Close()
+	// writeConfig puts live view on loopback with loopback candidates.
 	b := startBox(t, "run", "--config", cfg)
 	b.waitHTTP(t, fmt.Sprintf("http://127.0.0.1:%d", port), 30*time.Second)
 	b.waitRecording(t, 40*time.Second)
