@@ -1,6 +1,6 @@
 module skyguard
 
-go 1.26.8
+go 1.25.0
 
 require (
 	github.com/bluenviron/gortsplib/v5 v5.6.4
