@@ -14,7 +14,11 @@ import (
 // go to the event log through the supervisor (kept while the volume is
 // down) and its state to /api/status.
 func (a *App) startDiskHealth(ctx context.Context, wg *sync.WaitGroup) {
-	a.disk = diskhealth.New(diskhealth.Config{Path: a.cfg.Storage.Path},
+	d := a.cfg.Disk
+	a.disk = diskhealth.New(diskhealth.Config{
+		Path: a.cfg.Storage.Path, Device: d.Device, RequireMount: d.RequireMount,
+		WarnFreeBytes: d.WarnFree, FaultFreeBytes: d.FaultFree, SmartInterval: d.SmartInterval,
+	},
 		diskhealth.Sources{Ring: a.store.Stats, Events: a.store}, a.log)
 	wg.Add(1)
 	go func() {

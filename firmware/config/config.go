@@ -19,6 +19,7 @@ type Config struct {
 	RTSP    RTSP   // re-serve of the cameras' streams (rtsp.go)
 	Live    Live   // WebRTC live view (live.go)
 	Update  Update // firmware updates (update.go)
+	Disk    Disk   // data-disk health watch (disk_section.go)
 	Cameras []Camera
 
 	file     string // name errors are reported against

@@ -21,7 +21,7 @@ func Parse(name string, data []byte) (*Config, error) {
 		return nil, l.err()
 	}
 	c := &Config{file: name}
-	top := l.fields(root, "", "box", "storage", "http", "cameras", "board", "uplink", "rtsp", "live", "update")
+	top := l.fields(root, "", "box", "storage", "http", "cameras", "board", "uplink", "rtsp", "live", "update", "disk")
 	for _, k := range []string{"box", "storage"} {
 		if _, ok := top[k]; !ok {
 			l.add(root.Line, k, "required")
@@ -39,6 +39,7 @@ func Parse(name string, data []byte) (*Config, error) {
 	c.RTSP = parseRTSP(l, top["rtsp"])
 	c.Live = parseLive(l, top["live"])
 	c.Update = parseUpdate(l, top["update"], c.Storage.Path)
+	c.Disk = parseDisk(l, top["disk"])
 	if f, ok := top["cameras"]; ok {
 		c.Cameras = parseCameras(l, f)
 	}

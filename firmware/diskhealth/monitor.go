@@ -58,6 +58,10 @@ type Config struct {
 	// long one operation may hang before it is a fault; default 10 s.
 	LatencyWarn, StuckFault time.Duration
 	Interval                time.Duration // between checks; default 10 s
+	// SmartInterval is how often SMART is read; the checks in between reuse
+	// the last verdict. smartctl wakes a disk that spun down, so reading
+	// it every Interval would keep the disk spinning; default 10 min.
+	SmartInterval time.Duration
 }
 
 // Sources are where the monitor looks; nil ones are skipped or defaulted.
@@ -69,6 +73,7 @@ type Sources struct {
 	Events interface {
 		AddEvent(kind, camera, msg string)
 	} // state changes go here; optional
+	Now func() time.Time // the clock, for SmartInterval; default time.Now
 }
 
 // Status is the outcome of the last check.
@@ -95,6 +100,19 @@ type Monitor struct {
 	mu     sync.Mutex
 	status Status
 	first  bool
+
+	// The last SMART read, reused until SmartInterval has passed. smartMu
+	// is its own lock: it is held across smartctl, which may take seconds.
+	smartMu   sync.Mutex
+	smartAt   time.Time
+	smartRead bool
+	smartRes  smartResult
+}
+
+// smartResult is one SMART read's verdict, kept between reads.
+type smartResult struct {
+	health string    // Status.SMART
+	finds  []finding // what it added
 }
 
 // New makes a monitor; call Run.
@@ -119,6 +137,12 @@ func New(cfg Config, src Sources, log *slog.Logger) *Monitor {
 	}
 	if cfg.Interval <= 0 {
 		cfg.Interval = 10 * time.Second
+	}
+	if cfg.SmartInterval <= 0 {
+		cfg.SmartInterval = 10 * time.Minute
+	}
+	if src.Now == nil {
+		src.Now = time.Now
 	}
 	if src.Kernel == nil {
 		src.Kernel = Dmesg{}
@@ -202,8 +226,17 @@ func (m *Monitor) Check(ctx context.Context) Status {
 	if m.cfg.Device != "" {
 		if err := statDevice(m.cfg.Device); err != nil {
 			add(Missing, "disk device gone: %v", err)
+			m.smartMu.Lock()
+			m.smartRead = false // read it as soon as it is back
+			m.smartMu.Unlock()
 		} else {
-			m.checkSmart(ctx, &st, add)
+			m.smartMu.Lock()
+			if now := m.src.Now(); !m.smartRead || now.Sub(m.smartAt) >= m.cfg.SmartInterval {
+				m.smartRes, m.smartRead, m.smartAt = m.readSmart(ctx), true, now
+			}
+			st.SMART = m.smartRes.health
+			fs = append(fs, m.smartRes.finds...)
+			m.smartMu.Unlock()
 		}
 	}
 	if m.cfg.Device != "" { // errors are only counted for the data disk
@@ -264,28 +297,34 @@ func (m *Monitor) Check(ctx context.Context) Status {
 	return st
 }
 
-func (m *Monitor) checkSmart(ctx context.Context, st *Status, add func(Health, string, ...any)) {
+// readSmart runs smartctl once and judges its report.
+func (m *Monitor) readSmart(ctx context.Context) smartResult {
+	var r smartResult
+	add := func(h Health, format string, a ...any) {
+		r.finds = append(r.finds, finding{h, fmt.Sprintf(format, a...)})
+	}
 	out, err := m.src.Smart(ctx, m.cfg.Device)
 	if errors.Is(err, ErrNoSmartctl) {
-		return
+		return r
 	}
 	if err != nil {
 		add(Warning, "SMART unreadable: %v", err)
-		return
+		return r
 	}
 	rep, err := smart.Parse(out)
 	if err != nil {
 		add(Warning, "SMART unreadable: %v", err)
-		return
+		return r
 	}
 	v := smart.Classify(rep)
-	st.SMART = v.Health.String()
+	r.health = v.Health.String()
 	switch v.Health {
 	case smart.Fault:
 		add(Fault, "SMART: %s", v.Reason)
 	case smart.Warning:
 		add(Warning, "SMART: %s", v.Reason)
 	}
+	return r
 }
 
 func (m *Monitor) checkKernel(ctx context.Context, st *Status, add func(Health, string, ...any)) {

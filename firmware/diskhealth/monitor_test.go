@@ -188,3 +188,56 @@ func TestRunStopsWithContext(t *testing.T) {
 		t.Fatal("never checked")
 	}
 }
+
+// TestSmartReadAtSmartInterval: smartctl can spin a sleeping disk up, so
+// it runs once per SmartInterval while the cheap checks run every time,
+// and the checks in between keep its verdict.
+func TestSmartReadAtSmartInterval(t *testing.T) {
+	dir, dev := setup(t)
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	reads, frees := 0, 0
+	read := smartFile("sata-healthy.json")
+	m := New(Config{Path: dir, Device: dev, SmartInterval: 10 * time.Minute}, Sources{
+		Kernel: &lines{},
+		Smart:  func(ctx context.Context, d string) ([]byte, error) { reads++; return read(ctx, d) },
+		Free:   func(string) (int64, error) { frees++; return 10 << 30, nil },
+		Now:    func() time.Time { return now },
+	}, quiet())
+	for i := 0; i < 60; i++ { // ten minutes of 10 s checks
+		st := m.Check(context.Background())
+		if st.SMART != "ok" {
+			t.Fatalf("check %d: SMART %q, want the kept verdict ok", i, st.SMART)
+		}
+		now = now.Add(10 * time.Second)
+	}
+	if reads != 1 || frees != 60 {
+		t.Fatalf("smartctl ran %d times, free space checked %d times; want 1 and 60", reads, frees)
+	}
+	m.Check(context.Background()) // 10 min after the first read
+	if reads != 2 {
+		t.Fatalf("smartctl ran %d times after SmartInterval, want 2", reads)
+	}
+	// A device that vanishes and returns is read again at once.
+	if err := os.Remove(dev); err != nil {
+		t.Fatal(err)
+	}
+	if st := m.Check(context.Background()); st.State != Missing {
+		t.Fatalf("state %s with the device gone", st.State)
+	}
+	if err := os.WriteFile(dev, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m.Check(context.Background())
+	if reads != 3 {
+		t.Fatalf("smartctl ran %d times after the device returned, want 3", reads)
+	}
+}
+
+// TestDefaultSmartInterval: without a setting SMART is read every 10
+// minutes, not at every 10 s check.
+func TestDefaultSmartInterval(t *testing.T) {
+	m := New(Config{Path: t.TempDir()}, Sources{}, quiet())
+	if m.cfg.SmartInterval != 10*time.Minute || m.cfg.Interval != 10*time.Second {
+		t.Fatalf("intervals %s / %s", m.cfg.SmartInterval, m.cfg.Interval)
+	}
+}
