@@ -93,3 +93,11 @@ func (d gpioDisk) SetPower(on bool) error {
 	}
 	return nil
 }
+
+// HasLine says whether the profile gave the role a line, e.g. whether
+// "disk.power" can power-cycle the data disk.
+func (b *Board) HasLine(role string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.lines[role] != nil
+}

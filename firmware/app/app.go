@@ -108,7 +108,7 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) error {
 		store.Close()
 		return fmt.Errorf("storage: %s has %d slots: %d cameras need at least %d (one each, plus two to rotate); reformat it larger or with smaller slots", cfg.Storage.Path, slots, len(cfg.Cameras), need)
 	}
-	vol := volume.New(store, volume.Options{Logger: log, Ring: ringOptions(log)})
+	vol := volume.New(store, volume.Options{Logger: log, Ring: ringOptions(log), PowerCycle: diskPowerCycle(hw)})
 	a := &App{cfg: cfg, log: log, started: time.Now(), byID: map[string]*camera{}, store: vol, addr: ln.Addr()}
 	for _, cc := range cfg.Cameras {
 		c := newCamera(cc, log)

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"skyguard/firmware/diskhealth"
+	"skyguard/firmware/frontpanel"
+	"skyguard/firmware/volume"
 	"skyguard/webui"
 )
 
@@ -41,4 +43,15 @@ func (a *App) diskStatus() *webui.DiskStatus {
 		WriteP99Ms: float64(st.WriteP99) / float64(time.Millisecond),
 		SyncP99Ms:  float64(st.SyncP99) / float64(time.Millisecond),
 	}
+}
+
+// diskPowerCycle is the volume's hook to power-cycle a hung or vanished
+// data disk through the board's disk bay, or nil when the board cannot
+// switch the disk's power.
+func diskPowerCycle(hw frontpanel.Hardware) func(context.Context) error {
+	slot := frontpanel.DiskPower(hw)
+	if slot == nil {
+		return nil
+	}
+	return volume.CyclePower(slot, volume.CycleTiming{})
 }

@@ -316,6 +316,10 @@ func TestUnhealthyNewSlotRollsBack(t *testing.T) {
 	if strings.Contains(calls, "mark-good") || !strings.Contains(calls, "status mark-bad") {
 		t.Fatalf("want mark-bad and no mark-good; calls:\n%s", calls)
 	}
+	// The reboot back follows the failed verdict: wait for it (bounded).
+	for deadline := time.Now().Add(10 * time.Second); b.reboots.Load() < 2 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
 	if b.reboots.Load() != 2 || b.read("booted") != "A" {
 		t.Fatalf("reboots %d, booted %s: want a second reboot back into A", b.reboots.Load(), b.read("booted"))
 	}

@@ -28,6 +28,15 @@ type Options struct {
 	HangAfter time.Duration
 	// MaxPendingEvents bounds the events kept while down; default 64.
 	MaxPendingEvents int
+	// PowerCycle, when the board can switch the data disk's power, turns
+	// it off and on again and waits for it to be back (see CyclePower).
+	// A disk that hangs or vanishes is power-cycled once per fault before
+	// the fault is declared final: a wedged disk firmware or USB bridge
+	// often comes back that way, and the box is miles from a technician.
+	PowerCycle func(ctx context.Context) error
+	// RecoverWithin is how long the volume may take to reopen after a
+	// power cycle before the fault is final ("disk-failed"); default 30 s.
+	RecoverWithin time.Duration
 }
 
 // State is what the supervisor shows: ok, or fault with the reason.
@@ -52,6 +61,11 @@ type Supervisor struct {
 	state     State
 	pending   []ring.Event
 	changed   chan struct{} // closed and replaced on every state change
+
+	// finalAt is when a power-cycled fault that has not reopened is
+	// declared final; zero when no power cycle is pending a verdict. Only
+	// Run's goroutine touches it.
+	finalAt time.Time
 }
 
 // New supervises an open store. The volume's UUID becomes the only one the
@@ -71,6 +85,9 @@ func New(store *ring.Store, opt Options) *Supervisor {
 	}
 	if opt.MaxPendingEvents <= 0 {
 		opt.MaxPendingEvents = 64
+	}
+	if opt.RecoverWithin <= 0 {
+		opt.RecoverWithin = 30 * time.Second
 	}
 	return &Supervisor{
 		dir: store.Dir(), uuid: store.UUID(), opt: opt, log: opt.Logger.With("volume", store.UUID()),
@@ -162,7 +179,7 @@ func (v *Supervisor) Run(ctx context.Context) error {
 				return nil // ctx ended while down: nothing open to close
 			}
 		}
-		reason, err := v.watch(ctx, s)
+		reason, cycle, err := v.watch(ctx, s)
 		if err != nil {
 			return err
 		}
@@ -184,6 +201,11 @@ func (v *Supervisor) Run(ctx context.Context) error {
 				v.log.Warn("volume: close faulted store", "err", err)
 			}
 		}()
+		// The power cycle runs before waiting for the close: the close may
+		// be stuck behind the very write the cycle unsticks.
+		if cycle && v.opt.PowerCycle != nil {
+			v.powerCycle(ctx, reason)
+		}
 		select {
 		case <-closed:
 		case <-ctx.Done():
@@ -192,9 +214,9 @@ func (v *Supervisor) Run(ctx context.Context) error {
 	}
 }
 
-// watch runs one store until it faults (returning the reason) or ctx ends
-// (returning "" after a clean stop).
-func (v *Supervisor) watch(ctx context.Context, s *ring.Store) (string, error) {
+// watch runs one store until it faults (returning the reason, and whether
+// a power cycle may cure it) or ctx ends (returning "" after a clean stop).
+func (v *Supervisor) watch(ctx context.Context, s *ring.Store) (string, bool, error) {
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	runDone := make(chan error, 1)
@@ -209,12 +231,12 @@ func (v *Supervisor) watch(ctx context.Context, s *ring.Store) (string, error) {
 			closeErr := s.Close()
 			v.setState(nil, "stopped", "")
 			if err != nil && !errors.Is(err, ring.ErrFault) {
-				return "", errors.Join(err, closeErr)
+				return "", false, errors.Join(err, closeErr)
 			}
-			return "", closeErr
+			return "", false, closeErr
 		case <-t.C:
 		}
-		reason := v.check(s, sbInfo, sbErr)
+		reason, cycle := v.check(s, sbInfo, sbErr)
 		if reason == "" {
 			continue
 		}
@@ -226,14 +248,16 @@ func (v *Supervisor) watch(ctx context.Context, s *ring.Store) (string, error) {
 		case <-runDone:
 		case <-time.After(v.opt.Check):
 		}
-		return reason, nil
+		return reason, cycle, nil
 	}
 }
 
-// check says why the open store must go down, or "".
-func (v *Supervisor) check(s *ring.Store, sbInfo os.FileInfo, sbErr error) string {
+// check says why the open store must go down, or "", and whether the
+// disk is hung or gone, which a power cycle may cure (a full disk or a
+// replaced folder it cannot).
+func (v *Supervisor) check(s *ring.Store, sbInfo os.FileInfo, sbErr error) (string, bool) {
 	if err := s.Fault(); err != nil {
-		return err.Error()
+		return err.Error(), false
 	}
 	// Writes to unlinked files succeed: a folder removed or unmounted
 	// under the open store shows only as its superblock being gone or
@@ -241,14 +265,14 @@ func (v *Supervisor) check(s *ring.Store, sbInfo os.FileInfo, sbErr error) strin
 	fi, err := os.Stat(ring.SuperblockPath(v.dir))
 	switch {
 	case err != nil:
-		return fmt.Sprintf("data folder %s vanished: %v", v.dir, err)
+		return fmt.Sprintf("data folder %s vanished: %v", v.dir, err), true
 	case sbErr == nil && !os.SameFile(fi, sbInfo):
-		return fmt.Sprintf("data folder %s was replaced under the running box", v.dir)
+		return fmt.Sprintf("data folder %s was replaced under the running box", v.dir), false
 	}
 	if io := s.IOStats(); io.StuckFor > v.opt.HangAfter {
-		return fmt.Sprintf("disk hung: a write has not returned for %s", io.StuckFor.Round(time.Second))
+		return fmt.Sprintf("disk hung: a write has not returned for %s", io.StuckFor.Round(time.Second)), true
 	}
-	return ""
+	return "", false
 }
 
 // reopen retries until the same volume opens cleanly, or ctx ends.
@@ -267,6 +291,7 @@ func (v *Supervisor) reopen(ctx context.Context) (*ring.Store, error) {
 			for _, ev := range events {
 				s.AddEvent(ev.Kind, ev.Camera, ev.Time.UTC().Format(time.RFC3339)+": "+ev.Message)
 			}
+			v.finalAt = time.Time{}
 			s.AddEvent("disk-recovered", "", "recording resumed after: "+reason)
 			v.log.Info("volume: recording storage back", "after", reason)
 			v.setState(s, "ok", "")
@@ -279,6 +304,10 @@ func (v *Supervisor) reopen(ctx context.Context) (*ring.Store, error) {
 		v.mu.Lock()
 		v.state.Reason = reasonDown(v.state.Reason, err)
 		v.mu.Unlock()
+		if !v.finalAt.IsZero() && !time.Now().Before(v.finalAt) {
+			v.finalAt = time.Time{}
+			v.fail(fmt.Sprintf("not back %s after a power cycle: %v", v.opt.RecoverWithin, err))
+		}
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
@@ -289,10 +318,12 @@ func (v *Supervisor) reopen(ctx context.Context) (*ring.Store, error) {
 
 // reasonDown keeps the original fault and adds why it is still down.
 func reasonDown(prev string, err error) string {
-	const sep = " — still down: "
-	prev, _, _ = strings.Cut(prev, sep)
-	return prev + sep + err.Error()
+	prev, _, _ = strings.Cut(prev, downSep)
+	return prev + downSep + err.Error()
 }
+
+// downSep parts a fault's reason from why it is still down.
+const downSep = " — still down: "
 
 // tryOpen opens the folder only if it holds the same volume. It never
 // formats: an empty folder is a disk that is not mounted.
