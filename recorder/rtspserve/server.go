@@ -97,7 +97,7 @@ func New(opt Options) (*Server, error) {
 		// A reader that cannot take a packet for this long is gone.
 		WriteTimeout: 10 * time.Second,
 		Listen: func(string, string) (net.Listener, error) {
-			return ln, nil
+			return newGuardedListener(ln, maxConns, firstRequestTimeout), nil
 		},
 	}
 	if err := s.rtsp.Start(); err != nil {
