@@ -2,6 +2,8 @@ package webui
 
 import (
 	"embed"
+	"fmt"
+	"html"
 	"net/http"
 )
 
@@ -22,7 +24,33 @@ func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
 // handleLivePage serves the live view of one camera; the page itself
 // reads the camera id from its path and plays it with whep.js.
 func (s *Server) handleLivePage(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if !s.knownCamera(id) {
+		// A 200 page for a typo'd id would only fail later, in the
+		// player, with a less clear message.
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusNotFound)
+		name := html.EscapeString(id)
+		_, _ = fmt.Fprintf(w, "<!doctype html>\n<html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>404 未知摄像机 Unknown camera</title>\n"+
+			"<p>未知摄像机 “%s”。 <span class=\"en\">Unknown camera “%s”.</span> <a href=\"/\">返回 Back</a></p>\n", name, name)
+		return
+	}
 	s.serveStatic(w, "static/live.html", "text/html; charset=utf-8")
+}
+
+// knownCamera reports whether the box has the camera. Without a status
+// source the server cannot tell and lets the page (and its WHEP 404) say so.
+func (s *Server) knownCamera(id string) bool {
+	if s.opt.Status == nil {
+		return true
+	}
+	for _, c := range s.opt.Status.Status().Cameras {
+		if c.ID == id {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) handleWHEPScript(w http.ResponseWriter, r *http.Request) {

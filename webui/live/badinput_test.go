@@ -27,6 +27,18 @@ const vp8Offer = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUN
 	"a=fingerprint:sha-256 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF\r\n" +
 	"a=setup:actpass\r\na=rtpmap:96 VP8/90000\r\n"
 
+// audioOffer is a well-formed offer with audio only.
+const audioOffer = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n" +
+	"m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\na=recvonly\r\na=rtcp-mux\r\n" +
+	"a=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\n" +
+	"a=fingerprint:sha-256 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF\r\n" +
+	"a=setup:actpass\r\na=rtpmap:111 opus/48000/2\r\n"
+
+// h264Offer is vp8Offer with a usable H.264 format; its direction is
+// swapped per case.
+var h264Offer = strings.Replace(vp8Offer, "96\r\n", "96 102\r\n", 1) +
+	"a=rtpmap:102 H264/90000\r\na=fmtp:102 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=4d0028\r\n"
+
 // Bad offers get clear errors, and after a flood beyond the limits and
 // every session's end, goroutines return to their baseline.
 func TestBadInputAndNoLeaks(t *testing.T) {
@@ -44,7 +56,12 @@ func TestBadInputAndNoLeaks(t *testing.T) {
 		want                   string
 	}{
 		{"garbage SDP", base + "cam1/whep", "application/sdp", "hello\x00world", 400, "malformed SDP"},
-		{"no video", base + "cam1/whep", "application/sdp", "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n", 400, "no video"},
+		{"no media", base + "cam1/whep", "application/sdp", "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n", 422, "no video section"},
+		{"empty body", base + "cam1/whep", "application/sdp", "", 400, "empty SDP offer"},
+		{"blank body", base + "cam1/whep", "application/sdp", " \r\n", 400, "empty SDP offer"},
+		{"audio only", base + "cam1/whep", "application/sdp", audioOffer, 422, "no video section"},
+		{"video sendonly", base + "cam1/whep", "application/sdp", strings.Replace(h264Offer, "a=recvonly", "a=sendonly", 1), 422, "offer must receive video"},
+		{"video inactive", base + "cam1/whep", "application/sdp", strings.Replace(h264Offer, "a=recvonly", "a=inactive", 1), 422, "offer must receive video"},
 		{"wrong content type", base + "cam1/whep", "text/plain", "v=0", 415, "Content-Type"},
 		{"oversized", base + "cam1/whep", "application/sdp", strings.Repeat("a", 70<<10), 413, "larger than"},
 		{"no usable codec", base + "cam1/whep", "application/sdp", vp8Offer, 422, "no H.264"},
@@ -58,6 +75,13 @@ func TestBadInputAndNoLeaks(t *testing.T) {
 		if code != c.code || !strings.Contains(body, c.want) {
 			t.Errorf("%s: got %d %q, want %d containing %q", c.name, code, body, c.code, c.want)
 		}
+		if n := strings.Count(body, "cam1"); n > 1 {
+			t.Errorf("%s: camera named %d times in %q", c.name, n, body)
+		}
+	}
+	// Refused offers took no viewer slot.
+	if n := e.m.Sessions(); n != 0 {
+		t.Fatalf("%d sessions after refused offers, want 0", n)
 	}
 
 	// A flood of real offers beyond the limits: 3 per camera, 4 per box.

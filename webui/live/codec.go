@@ -22,9 +22,17 @@ type offered struct {
 // errBadOffer marks an offer that is not usable SDP (answered 400).
 var errBadOffer = errors.New("malformed SDP offer")
 
+// errNoVideo marks well-formed SDP that cannot take our video: no video
+// section, or one the browser only sends on (answered 422, not 400, since
+// the SDP itself is fine).
+var errNoVideo = errors.New("offer must receive video")
+
 // parseOffer reads the H.264/H.265 payload types of the offer's first
 // video section.
 func parseOffer(body []byte) ([]offered, error) {
+	if len(strings.TrimSpace(string(body))) == 0 {
+		return nil, fmt.Errorf("%w: empty SDP offer", errBadOffer)
+	}
 	var sd sdp.SessionDescription
 	if err := sd.Unmarshal(body); err != nil {
 		return nil, fmt.Errorf("%w: %v", errBadOffer, err)
@@ -32,6 +40,15 @@ func parseOffer(body []byte) ([]offered, error) {
 	for _, md := range sd.MediaDescriptions {
 		if md.MediaName.Media != "video" {
 			continue
+		}
+		// A media-level direction overrides the session-level one; none
+		// at all means sendrecv (RFC 4566 6).
+		dir := direction(md.Attributes)
+		if dir == "" {
+			dir = direction(sd.Attributes)
+		}
+		if dir == "sendonly" || dir == "inactive" {
+			return nil, fmt.Errorf("%w: its video section is a=%s", errNoVideo, dir)
 		}
 		byPT := map[uint8]*offered{}
 		var order []uint8
@@ -68,7 +85,19 @@ func parseOffer(body []byte) ([]offered, error) {
 		}
 		return out, nil
 	}
-	return nil, fmt.Errorf("%w: no video section (m=video)", errBadOffer)
+	return nil, fmt.Errorf("%w: it has no video section (m=video)", errNoVideo)
+}
+
+// direction returns the last direction attribute among attrs, or "".
+func direction(attrs []sdp.Attribute) string {
+	dir := ""
+	for _, a := range attrs {
+		switch a.Key {
+		case "sendrecv", "sendonly", "recvonly", "inactive":
+			dir = a.Key
+		}
+	}
+	return dir
 }
 
 // ptAttr splits "96 H264/90000" into 96 and "H264/90000".

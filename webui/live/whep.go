@@ -68,6 +68,10 @@ func (m *Manager) handleOffer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	offers, err := parseOffer(body)
+	if errors.Is(err, errNoVideo) {
+		apiError(w, http.StatusUnprocessableEntity, "%v", err)
+		return
+	}
 	if err != nil {
 		apiError(w, http.StatusBadRequest, "%v", err)
 		return
@@ -83,10 +87,12 @@ func (m *Manager) handleOffer(w http.ResponseWriter, r *http.Request) {
 	}
 	h, err := m.opt.Source.Stream(camera, stream)
 	if err != nil {
+		// The source's error already names the camera (firmware/app
+		// wraps it so); repeating it here doubled the name.
 		if errors.Is(err, webui.ErrUnknownCamera) {
 			apiError(w, http.StatusNotFound, "unknown camera %q", camera)
 		} else {
-			apiError(w, http.StatusNotFound, "camera %q: %v", camera, err)
+			apiError(w, http.StatusNotFound, "%v", err)
 		}
 		return
 	}
