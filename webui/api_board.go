@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"skyguard/board/button"
 )
 
 // Errors a Board wraps so the API answers 404 and 409.
@@ -18,6 +20,10 @@ var (
 
 // MaxPress bounds a simulated press, as the simulator does.
 const MaxPress = time.Minute
+
+// minPress is the shortest press the button debounce takes; a shorter one
+// would be accepted and then silently dropped as a bounce.
+func minPress() time.Duration { return button.Defaults.Debounce }
 
 func (s *Server) handleBoard(w http.ResponseWriter, r *http.Request) {
 	if s.opt.Board == nil {
@@ -72,6 +78,9 @@ func pressDuration(r *http.Request) (time.Duration, error) {
 		if err := dec.Decode(&body); err != nil {
 			return 0, fmt.Errorf("bad body: want {\"duration_ms\": N}: %v", err)
 		}
+		if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
+			return 0, errors.New("bad body: trailing data after the JSON object")
+		}
 		if body.DurationMS == nil {
 			return 0, errors.New("missing duration_ms")
 		}
@@ -83,6 +92,9 @@ func pressDuration(r *http.Request) (time.Duration, error) {
 	}
 	if d <= 0 || d > MaxPress {
 		return 0, fmt.Errorf("duration %v out of range (0, %v]", d, MaxPress)
+	}
+	if min := minPress(); d < min {
+		return 0, fmt.Errorf("duration %v is shorter than the button debounce: at least %d ms", d, min.Milliseconds())
 	}
 	return d, nil
 }

@@ -54,7 +54,8 @@ func TestBoardPressAndSnapshot(t *testing.T) {
 		ClockMS int64 `json:"clock_ms"`
 		Buttons map[string]struct {
 			LastEvent *struct {
-				Kind string `json:"kind"`
+				Kind   string `json:"kind"`
+				HeldMS *int64 `json:"held_ms"`
 			} `json:"last_event"`
 		} `json:"buttons"`
 	}
@@ -64,6 +65,10 @@ func TestBoardPressAndSnapshot(t *testing.T) {
 	ev := snap.Buttons["reset"].LastEvent
 	if ev == nil || ev.Kind != "long-press" || snap.ClockMS < 10500 {
 		t.Fatalf("after a 10.5 s press: %+v clock %d", ev, snap.ClockMS)
+	}
+	// A long press reports the 10 s long-press time, in milliseconds.
+	if ev.HeldMS == nil || *ev.HeldMS != 10000 {
+		t.Fatalf("held_ms after a 10.5 s press: %v; body %s", ev.HeldMS, rec.Body)
 	}
 	if rec := do(h, "POST", "/api/board/buttons/reset?duration=300ms", ""); rec.Code != 200 {
 		t.Fatalf("query press: %d %s", rec.Code, rec.Body)
@@ -82,21 +87,31 @@ func TestBoardPressErrors(t *testing.T) {
 	for _, tc := range []struct {
 		url, body string
 		code      int
+		want      string
 	}{
-		{"/api/board/buttons/power", `{"duration_ms": 100}`, 404},
-		{"/api/board/buttons/reset", `{"duration_ms": -5}`, 400},
-		{"/api/board/buttons/reset", `{"duration_ms": 0}`, 400},
-		{"/api/board/buttons/reset", `{"duration_ms": 600000}`, 400},
-		{"/api/board/buttons/reset", `{}`, 400},
-		{"/api/board/buttons/reset", `{"duration_ms": "1s"}`, 400},
-		{"/api/board/buttons/reset", `{"duration": 100}`, 400},
-		{"/api/board/buttons/reset", `not json`, 400},
-		{"/api/board/buttons/reset?duration=soon", ``, 400},
-		{"/api/board/buttons/reset?duration=-1s", ``, 400},
-		{"/api/board/buttons/reset?duration=2h", ``, 400},
+		{"/api/board/buttons/power", `{"duration_ms": 100}`, 404, ""},
+		{"/api/board/buttons/reset", `{"duration_ms": -5}`, 400, ""},
+		{"/api/board/buttons/reset", `{"duration_ms": 0}`, 400, ""},
+		{"/api/board/buttons/reset", `{"duration_ms": 600000}`, 400, ""},
+		{"/api/board/buttons/reset", `{}`, 400, ""},
+		{"/api/board/buttons/reset", `{"duration_ms": "1s"}`, 400, ""},
+		{"/api/board/buttons/reset", `{"duration": 100}`, 400, ""},
+		{"/api/board/buttons/reset", `not json`, 400, ""},
+		{"/api/board/buttons/reset?duration=soon", ``, 400, ""},
+		{"/api/board/buttons/reset?duration=-1s", ``, 400, ""},
+		{"/api/board/buttons/reset?duration=2h", ``, 400, ""},
+		{"/api/board/buttons/reset", `{"duration_ms": 29}`, 400, "at least 30 ms"},
+		{"/api/board/buttons/reset", `{"duration_ms": 0.5}`, 400, "at least 30 ms"},
+		{"/api/board/buttons/reset?duration=10ms", ``, 400, "at least 30 ms"},
+		{"/api/board/buttons/reset?duration=5", ``, 400, "at least 30 ms"},
+		{"/api/board/buttons/reset", `{"duration_ms": 100} {"duration_ms": 200}`, 400, "trailing data"},
+		{"/api/board/buttons/reset", `{"duration_ms": 100} x`, 400, "trailing data"},
+		{"/api/board/buttons/reset", `{"duration_ms": 30}` + "\n", 200, "short-press"},
+		{"/api/board/buttons/reset?duration=30ms", ``, 200, "short-press"},
 	} {
-		if rec := do(h, "POST", tc.url, tc.body); rec.Code != tc.code {
-			t.Errorf("%s %s: %d, want %d (%s)", tc.url, tc.body, rec.Code, tc.code, rec.Body)
+		rec := do(h, "POST", tc.url, tc.body)
+		if rec.Code != tc.code || !strings.Contains(rec.Body.String(), tc.want) {
+			t.Errorf("%s %s: %d %s, want %d containing %q", tc.url, tc.body, rec.Code, rec.Body, tc.code, tc.want)
 		}
 	}
 	if rec := do(h, "GET", "/api/board/buttons/reset", ""); rec.Code != 405 {

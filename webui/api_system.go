@@ -31,7 +31,8 @@ var (
 
 // UpdateState is GET /api/system/update.
 type UpdateState struct {
-	// State is idle, verifying, installing, rebooting, confirming or failed.
+	// State is idle, verifying, installing, rebooting, confirming,
+	// failed, or UpdateUnavailable (Message says why).
 	State   string        `json:"state"`
 	Percent int           `json:"percent"`
 	Message string        `json:"message,omitempty"`
@@ -44,6 +45,10 @@ type UpdateBundle struct {
 	Compatible string `json:"compatible"`
 	Version    string `json:"version"`
 }
+
+// UpdateUnavailable is the State of an updater that cannot install at
+// all (no rauc): uploads are refused before their body is read.
+const UpdateUnavailable = "unavailable"
 
 // Busy reports whether an update is under way.
 func (u UpdateState) Busy() bool {
@@ -76,7 +81,18 @@ func (s *Server) handleUpdateUpload(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusServiceUnavailable, ErrUpdateUnavailable.Error())
 		return
 	}
-	if st := u.UpdateState(); st.Busy() {
+	// Both checks come before the body is read: a bundle is hundreds of
+	// MiB, not worth uploading and spooling only to be refused.
+	st := u.UpdateState()
+	if st.State == UpdateUnavailable {
+		msg := ErrUpdateUnavailable.Error()
+		if st.Message != "" {
+			msg += ": " + st.Message
+		}
+		httpError(w, http.StatusServiceUnavailable, msg)
+		return
+	}
+	if st.Busy() {
 		httpError(w, http.StatusConflict, fmt.Sprintf("%s (%s)", ErrUpdateBusy, st.State))
 		return
 	}

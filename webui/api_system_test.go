@@ -171,3 +171,36 @@ func TestUpdateUnavailable(t *testing.T) {
 	}
 	spoolEmpty(t, u.dir)
 }
+
+// bodyReadReader fails the test if the handler reads the body.
+type bodyReadReader struct{ t *testing.T }
+
+func (r bodyReadReader) Read(p []byte) (int, error) {
+	r.t.Error("the upload body was read although updates are unavailable")
+	return 0, io.EOF
+}
+
+// Without rauc the state says so, and an upload is refused before its
+// body is read or anything is spooled.
+func TestUpdateUnavailableState(t *testing.T) {
+	u := &fakeUpdater{dir: t.TempDir(), max: 1 << 20, err: ErrUpdateUnavailable,
+		state: UpdateState{State: UpdateUnavailable, Message: "rauc is not installed"}}
+	h := New(Options{Updater: u}).Handler()
+
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/api/system/update", nil))
+	var st UpdateState
+	if err := json.Unmarshal(rec.Body.Bytes(), &st); err != nil || rec.Code != 200 ||
+		st.State != "unavailable" || st.Message != "rauc is not installed" {
+		t.Fatalf("GET: %d %s (%v)", rec.Code, rec.Body, err)
+	}
+
+	rec = httptest.NewRecorder()
+	req := httptest.NewRequest("POST", "/api/system/update", bodyReadReader{t})
+	req.Header.Set("Content-Type", "application/octet-stream")
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusServiceUnavailable || !bytes.Contains(rec.Body.Bytes(), []byte("rauc is not installed")) {
+		t.Fatalf("POST: %d %s", rec.Code, rec.Body)
+	}
+	spoolEmpty(t, u.dir)
+}

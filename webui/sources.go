@@ -151,5 +151,5 @@ type SystemStatus struct {
 	BootStatus string `json:"boot_status,omitempty"`
 	Primary    string `json:"next_boot_slot,omitempty"`
 	Note       string `json:"note,omitempty"`
-	Update     string `json:"update"` // idle, verifying, installing, rebooting, confirming, failed
+	Update     string `json:"update"` // idle, verifying, installing, rebooting, confirming, failed, unavailable
 }

@@ -16,8 +16,22 @@ type Snapshot struct {
 
 // ButtonState is one button's debounced state and last event.
 type ButtonState struct {
-	Down      bool               `json:"down"`
-	LastEvent *board.ButtonEvent `json:"last_event,omitempty"`
+	Down      bool         `json:"down"`
+	LastEvent *ButtonEvent `json:"last_event,omitempty"`
+}
+
+// ButtonEvent is board.ButtonEvent for JSON: the API gives durations in
+// milliseconds, where board.ButtonEvent's time.Duration would marshal to
+// nanoseconds.
+type ButtonEvent struct {
+	Button string           `json:"button"`
+	Kind   board.ButtonKind `json:"kind"`
+	HeldMS int64            `json:"held_ms"`
+}
+
+// EventOf converts a board event for the snapshot.
+func EventOf(e board.ButtonEvent) *ButtonEvent {
+	return &ButtonEvent{Button: e.Button, Kind: e.Kind, HeldMS: e.Held.Milliseconds()}
 }
 
 // DiskSnapshot is the disk bay.
@@ -58,8 +72,7 @@ func (b *Board) Snapshot() Snapshot {
 	for n, sb := range b.buttons {
 		st := ButtonState{Down: sb.m.Down()}
 		if sb.last.Kind != 0 {
-			e := sb.last
-			st.LastEvent = &e
+			st.LastEvent = EventOf(sb.last)
 		}
 		s.Buttons[n] = st
 	}

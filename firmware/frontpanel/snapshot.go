@@ -84,8 +84,7 @@ func (p *Panel) gpioSnapshot(out panel.Output) sim.Snapshot {
 	if p.cfg.Board.Button(ResetButton) != nil {
 		st := sim.ButtonState{Down: p.buttonDn}
 		if p.lastEvent != nil {
-			e := *p.lastEvent
-			st.LastEvent = &e
+			st.LastEvent = sim.EventOf(*p.lastEvent)
 		}
 		s.Buttons[ResetButton] = st
 	}

@@ -18,7 +18,13 @@ const (
 	StateRebooting  = "rebooting"
 	StateConfirming = "confirming" // booted the new slot, proving health before mark-good
 	StateFailed     = "failed"
+	// StateUnavailable: no rauc, so no update can run (development
+	// machine or demo); State's message says why.
+	StateUnavailable = "unavailable"
 )
+
+// noRaucNote explains StateUnavailable and System.Note without rauc.
+const noRaucNote = "rauc is not installed: firmware updates are unavailable (development machine or demo)"
 
 // ErrBusy means an update is already under way.
 var ErrBusy = errors.New("update: an update is already in progress")
@@ -94,11 +100,15 @@ func New(opt Options) *Service {
 		state: State{State: StateIdle, Since: time.Now()}, sys: System{Slot: "none"}}
 }
 
-// State reports the current or last update.
+// State reports the current or last update, or StateUnavailable when
+// no update can run, so a client learns it before uploading a bundle.
 func (s *Service) State() State {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.state
+	if !inProgress(st.State) && !s.opt.Available() {
+		return State{State: StateUnavailable, Message: noRaucNote, Since: st.Since}
+	}
 	if st.Bundle != nil {
 		b := *st.Bundle
 		st.Bundle = &b
@@ -156,6 +166,15 @@ func (s *Service) Start(bundle string) error {
 	return nil
 }
 
+// inProgress reports whether state is a step of a running update.
+func inProgress(state string) bool {
+	switch state {
+	case StateVerifying, StateInstalling, StateRebooting, StateConfirming:
+		return true
+	}
+	return false
+}
+
 // Busy reports whether an update is under way (an upload should be refused).
 func (s *Service) Busy() bool {
 	switch s.State().State {
@@ -196,7 +215,7 @@ func (s *Service) Run(ctx context.Context) error {
 func (s *Service) refreshSystem(ctx context.Context) {
 	if !s.opt.Available() {
 		s.mu.Lock()
-		s.sys = System{Slot: "none", Note: "rauc is not installed: firmware updates are unavailable (development machine or demo)"}
+		s.sys = System{Slot: "none", Note: noRaucNote}
 		s.mu.Unlock()
 		return
 	}
