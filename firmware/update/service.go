@@ -337,9 +337,13 @@ func (s *Service) waitHealthy(ctx context.Context) string {
 
 // install verifies, installs and reboots.
 func (s *Service) install(ctx context.Context, bundle string) {
-	defer os.Remove(bundle)
+	// The bundle is dropped before the outcome is published, so whoever
+	// sees "failed" or "rebooting" finds the disk space already back.
+	drop := func() { _ = os.Remove(bundle) }
+	defer drop()
 	info, err := s.opt.Installer.Info(ctx, bundle)
 	if err != nil {
+		drop()
 		s.fail(fmt.Sprintf("bundle refused: %v", err), "")
 		return
 	}
@@ -348,6 +352,7 @@ func (s *Service) install(ctx context.Context, bundle string) {
 	s.mu.Unlock()
 	from := s.System().Slot
 	if err := writeJournal(s.opt.Dir, &journal{Phase: phaseInstalling, Version: info.Version, From: from, Time: time.Now()}); err != nil {
+		drop()
 		s.fail(err.Error(), info.Version)
 		return
 	}
@@ -362,22 +367,27 @@ func (s *Service) install(ctx context.Context, bundle string) {
 		return
 	}
 	if err != nil {
+		drop()
 		s.fail(fmt.Sprintf("install of %s failed: %v; slot %s still runs the old firmware", info.Version, err, from), info.Version)
 		return
 	}
 	s.refreshSystem(ctx)
 	target := s.System().Primary
 	if target == "" || target == from {
+		drop()
 		s.fail(fmt.Sprintf("rauc installed %s but slot %s is still the one to boot next; not rebooting", info.Version, from), info.Version)
 		return
 	}
 	if err := writeJournal(s.opt.Dir, &journal{Phase: phaseRebooting, Version: info.Version, From: from, Target: target, Time: time.Now()}); err != nil {
+		drop()
 		s.fail(err.Error(), info.Version)
 		return
 	}
+	drop()
 	s.set(StateRebooting, 100, fmt.Sprintf("installed %s into slot %s; rebooting", info.Version, target))
 	s.log.Info("update: installed, rebooting", "version", info.Version, "slot", target)
 	if err := s.opt.Rebooter.Reboot(ctx); err != nil {
+		drop()
 		s.fail(fmt.Sprintf("installed %s into slot %s, but the reboot failed: %v; reboot the box to finish", info.Version, target, err), info.Version)
 		_ = writeJournal(s.opt.Dir, &journal{Phase: phaseRebooting, Version: info.Version, From: from, Target: target, Time: time.Now()})
 	}

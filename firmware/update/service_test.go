@@ -222,6 +222,13 @@ func TestBadSignature(t *testing.T) {
 	if b.read("primary") != "" || b.reboots.Load() != 0 {
 		t.Errorf("bad bundle changed the boot slot (primary %q) or rebooted (%d)", b.read("primary"), b.reboots.Load())
 	}
+	// The refused bundle is removed as the install goroutine ends, just
+	// after the failed state is published: wait for it (bounded).
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if _, err := os.Stat(bundle); errors.Is(err, os.ErrNotExist) {
+			break
+		}
+	}
 	if _, err := os.Stat(bundle); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("refused bundle kept on disk: %v", err)
 	}
