@@ -26,6 +26,7 @@ type Hub struct {
 	params   *media.Params
 	subs     map[*Subscription]struct{}
 	closed   bool
+	audio    audioState // its own lock: see audio.go
 }
 
 // New returns an empty hub.
@@ -110,6 +111,7 @@ func (h *Hub) Subscribers() int {
 // Close ends every subscription (their channels close) and makes the hub
 // drop further frames; for shutting down a stream.
 func (h *Hub) Close() {
+	h.closeAudio()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {

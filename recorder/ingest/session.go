@@ -64,12 +64,44 @@ func (c *Camera) session(ctx context.Context, u *base.URL) (streamed time.Durati
 	if err != nil {
 		return 0, fmt.Errorf("describe %s: %w", redact(u), err)
 	}
+	a, audioNotes := pickAudio(desc)
+	as, wantAudio := c.sink.(AudioSink)
+	if !wantAudio && a != nil {
+		audioNotes = append(audioNotes, fmt.Sprintf("audio %s not passed on (nothing takes audio)", a.codec))
+		a = nil
+	}
+	note = joinNotes(append([]string{note}, audioNotes...))
 	c.tr.update(func(s *State) { s.Codec, s.Note = v.codec.String(), note })
 	if note != "" {
 		c.log.Info("ingest: ignoring media", "note", note)
 	}
 	if _, err := client.Setup(desc.BaseURL, v.medi, 0, 0); err != nil {
 		return 0, fmt.Errorf("setup %s: %w", redact(u), err)
+	}
+	if a != nil {
+		// Audio is an extra: a camera refusing its SETUP still records.
+		if _, err := client.Setup(desc.BaseURL, a.medi, 0, 0); err != nil {
+			c.log.Warn("ingest: audio setup failed, video only", "err", err)
+			a = nil
+		}
+	}
+	if a != nil {
+		c.tr.update(func(s *State) { s.Audio = a.codec.String() })
+		client.OnPacketRTP(a.medi, a.forma, func(pkt *rtp.Packet) {
+			pts, ok := client.PacketPTS(a.medi, pkt)
+			if !ok || len(pkt.Payload) == 0 {
+				return
+			}
+			// The payload's buffer belongs to the RTP reader; consumers
+			// keep packets in queues.
+			as.WriteAudio(&media.AudioPacket{
+				Codec:   a.codec,
+				PTS:     ticksToDurAt(pts, g711Rate),
+				Payload: append([]byte(nil), pkt.Payload...),
+			})
+		})
+	} else {
+		c.tr.update(func(s *State) { s.Audio = "" })
 	}
 
 	var (
@@ -198,6 +230,9 @@ func pickVideo(desc *description.Session) (*video, string, error) {
 					asm:    newAssembler(media.CodecH265, f.VPS, f.SPS, f.PPS)}
 			}
 		}
+		if m.Type == description.MediaTypeAudio && v != nil {
+			continue // audio is pickAudio's to describe
+		}
 		if v == nil || v.medi != m {
 			for _, f := range m.Formats {
 				ignored = append(ignored, fmt.Sprintf("%s %s", m.Type, f.Codec()))
@@ -212,6 +247,17 @@ func pickVideo(desc *description.Session) (*video, string, error) {
 		note = "ignored: " + strings.Join(ignored, ", ")
 	}
 	return v, note, nil
+}
+
+// joinNotes joins the non-empty notes.
+func joinNotes(notes []string) string {
+	var out []string
+	for _, n := range notes {
+		if n != "" {
+			out = append(out, n)
+		}
+	}
+	return strings.Join(out, "; ")
 }
 
 // ticksToDur converts 90 kHz ticks without overflowing at large values.

@@ -29,6 +29,7 @@ type State struct {
 	Reconnects int
 	Transport  string // "udp" or "tcp" once playing
 	Note       string // e.g. media that are present but ignored
+	Audio      string // G.711 codec passed on ("PCMU", "PCMA"), or ""
 }
 
 // rateWindow is the span FPS and bitrate are averaged over.

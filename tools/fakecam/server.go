@@ -28,13 +28,15 @@ type Options struct {
 	// AuthMethods limits the offered schemes (default basic and digest-MD5),
 	// so tests can force one of them.
 	AuthMethods []auth.VerifyMethod
-	// NoDefaultStreams skips the bundled /h264/main, /h264/sub, /h265/main.
+	// NoDefaultStreams skips the bundled /h264/main, /h264/sub, /h265/main
+	// and /h264/main-audio.
 	NoDefaultStreams bool
 	Logger           *slog.Logger
 }
 
 // Server is a running fake camera. Paths served by default:
-// /h264/main (1080p H.264), /h264/sub (D1 H.264), /h265/main (1080p H.265).
+// /h264/main (1080p H.264), /h264/sub (D1 H.264), /h265/main (1080p H.265),
+// /h264/main-audio (/h264/main plus G.711 mu-law audio).
 type Server struct {
 	opt  Options
 	log  *slog.Logger
@@ -131,6 +133,11 @@ func New(opt Options) (*Server, error) {
 				return nil, err
 			}
 		}
+		// The main clip again with a camera microphone's G.711 tone.
+		if err := s.AddStreamWithAudio(DefaultAudioPath, media.CodecH264, clipH264Main, ClipFPS); err != nil {
+			s.Close()
+			return nil, err
+		}
 	}
 	log.Info("fakecam: listening", "addr", s.addr)
 	return s, nil
@@ -179,6 +186,17 @@ func (s *Server) URL(path string) string {
 // the first ones found go into the SDP. Concatenating clips of different
 // sizes gives a stream whose parameters change mid-way.
 func (s *Server) AddStream(path string, codec media.Codec, annexb []byte, fps int) error {
+	return s.addStream(path, codec, annexb, fps, false)
+}
+
+// AddStreamWithAudio is AddStream plus a G.711 mu-law audio track: a 1 kHz
+// tone in 20 ms packets of 160 bytes, sent in real time like a camera's
+// microphone.
+func (s *Server) AddStreamWithAudio(path string, codec media.Codec, annexb []byte, fps int) error {
+	return s.addStream(path, codec, annexb, fps, true)
+}
+
+func (s *Server) addStream(path string, codec media.Codec, annexb []byte, fps int, withAudio bool) error {
 	path = normPath(path)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -188,7 +206,7 @@ func (s *Server) AddStream(path string, codec media.Codec, annexb []byte, fps in
 	if _, ok := s.streams[path]; ok {
 		return fmt.Errorf("fakecam: add stream %s: path already served", path)
 	}
-	st, err := newStream(s.rtsp, path, codec, annexb, fps, s.log)
+	st, err := newStream(s.rtsp, path, codec, annexb, fps, withAudio, s.log)
 	if err != nil {
 		return err
 	}
@@ -198,6 +216,13 @@ func (s *Server) AddStream(path string, codec media.Codec, annexb []byte, fps in
 		defer s.wg.Done()
 		st.pump(s.ctx)
 	}()
+	if st.audio != nil {
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			st.pumpAudio(s.ctx, st.audio)
+		}()
+	}
 	return nil
 }
 
@@ -248,6 +273,9 @@ func (s *Server) Close() {
 		s.rtsp.Close()
 	})
 }
+
+// DefaultAudioPath serves /h264/main with a G.711 audio track.
+const DefaultAudioPath = "/h264/main-audio"
 
 func normPath(p string) string {
 	p = strings.TrimSuffix(p, "/")

@@ -28,12 +28,13 @@ type stream struct {
 	log   *slog.Logger
 	down  atomic.Bool
 	encFn func([][]byte) ([]*rtp.Packet, error)
+	audio *description.Media // the tone's media, or nil for video only
 
 	mu       sync.Mutex
 	sessions map[*gortsplib.ServerSession]struct{}
 }
 
-func newStream(srv *gortsplib.Server, path string, codec media.Codec, clip []byte, fps int, log *slog.Logger) (*stream, error) {
+func newStream(srv *gortsplib.Server, path string, codec media.Codec, clip []byte, fps int, withAudio bool, log *slog.Logger) (*stream, error) {
 	if fps <= 0 || fps > 240 {
 		return nil, fmt.Errorf("fakecam: stream %s: fps %d out of range", path, fps)
 	}
@@ -72,6 +73,10 @@ func newStream(srv *gortsplib.Server, path string, codec media.Codec, clip []byt
 		Type:    description.MediaTypeVideo,
 		Formats: []format.Format{forma},
 	}}}
+	if withAudio {
+		st.audio = audioMedia()
+		st.desc.Medias = append(st.desc.Medias, st.audio)
+	}
 	st.ss = &gortsplib.ServerStream{Server: srv, Desc: st.desc}
 	if err := st.ss.Initialize(); err != nil {
 		return nil, fmt.Errorf("fakecam: stream %s: initialize server stream: %w", path, err)

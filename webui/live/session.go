@@ -51,6 +51,13 @@ func (m *Manager) negotiate(s *session, h *hub.Hub, codec media.Codec, o offered
 	if err := me.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: capab, PayloadType: webrtc.PayloadType(o.pt)}, webrtc.RTPCodecTypeVideo); err != nil {
 		return "", fmt.Errorf("registering codec %s: %w", mime, err)
 	}
+	plan, withAudio := planAudio(h, offer)
+	if withAudio {
+		ac := webrtc.RTPCodecParameters{RTPCodecCapability: plan.capab, PayloadType: webrtc.PayloadType(plan.pt)}
+		if err := me.RegisterCodec(ac, webrtc.RTPCodecTypeAudio); err != nil {
+			return "", fmt.Errorf("registering codec %s: %w", plan.capab.MimeType, err)
+		}
+	}
 	reg := &interceptor.Registry{}
 	if err := webrtc.ConfigureNack(me, reg); err != nil {
 		return "", fmt.Errorf("configuring NACK: %w", err)
@@ -75,6 +82,13 @@ func (m *Manager) negotiate(s *session, h *hub.Hub, codec media.Codec, o offered
 	tr, err := pc.AddTransceiverFromTrack(track, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionSendonly})
 	if err != nil {
 		return "", fmt.Errorf("adding video track: %w", err)
+	}
+	var atrack *webrtc.TrackLocalStaticRTP
+	var atr *webrtc.RTPTransceiver
+	if withAudio {
+		if atrack, atr, err = addAudioTrack(pc, plan, s.camera); err != nil {
+			return "", err
+		}
 	}
 	if err := pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: offer}); err != nil {
 		return "", fmt.Errorf("%w: applying the offer: %v", errBadOffer, err)
@@ -134,6 +148,9 @@ func (m *Manager) negotiate(s *session, h *hub.Hub, codec media.Codec, o offered
 			}
 		}
 	}()
+	if withAudio {
+		s.startAudio(h, atrack, atr, connected)
+	}
 	go func() {
 		defer s.workers.Done()
 		t := time.NewTimer(m.opt.ConnectTimeout)
