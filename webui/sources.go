@@ -118,6 +118,7 @@ type CameraStatus struct {
 	Reconnects  int           `json:"reconnects"`
 	Transport   string        `json:"transport,omitempty"`
 	Note        string        `json:"note,omitempty"`
+	Audio       string        `json:"audio,omitempty"` // G.711 passed to live viewers: PCMU or PCMA
 	Recording   bool          `json:"recording"`
 	Sub         *StreamStatus `json:"sub,omitempty"`
 	LiveViewers int           `json:"live_viewers"`

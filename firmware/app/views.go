@@ -32,7 +32,7 @@ func (a *App) Status() webui.Status {
 			Status: is.Status, LastError: is.LastError, Since: is.Since,
 			Codec: is.Codec, Width: is.Width, Height: is.Height, FPS: is.FPS,
 			BitrateBps: is.BitrateBps, Frames: is.Frames, Bytes: is.Bytes, Reconnects: is.Reconnects,
-			Transport: is.Transport, Note: is.Note, Recording: c.recording.Load(),
+			Transport: is.Transport, Note: is.Note, Audio: is.Audio, Recording: c.recording.Load(),
 		}
 		cs.LiveViewers, cs.LiveBps = a.Viewers(c.cfg.ID)
 		if c.subIngest != nil {
