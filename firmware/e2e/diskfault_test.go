@@ -88,17 +88,7 @@ func TestDataFolderVanishes(t *testing.T) {
 		t.Fatalf("cp -a back: %v: %s", err, out)
 	}
 	restored := time.Now()
-	waitDoc(t, base, 30*time.Second, "recording resumed", func(d faultDoc) bool {
-		if d.Storage.State != "ok" || len(d.Cameras) == 0 {
-			return false
-		}
-		for _, c := range d.Cameras {
-			if c.LastRecorded == nil || c.LastRecorded.Before(restored) {
-				return false
-			}
-		}
-		return true
-	})
+	waitResumed(t, base, restored, 30*time.Second)
 	t.Logf("recording resumed %s after the volume came back", time.Since(restored).Round(time.Millisecond))
 	time.Sleep(3 * time.Second)
 	for _, cam := range []string{"cam-h264", "cam-h265"} {
@@ -116,6 +106,23 @@ func TestDataFolderVanishes(t *testing.T) {
 		}
 	}
 	b.stop(t)
+}
+
+// waitResumed waits until storage is ok again and every camera has
+// recorded a frame newer than since.
+func waitResumed(t *testing.T, base string, since time.Time, within time.Duration) {
+	t.Helper()
+	waitDoc(t, base, within, "recording resumed", func(d faultDoc) bool {
+		if d.Storage.State != "ok" || len(d.Cameras) == 0 {
+			return false
+		}
+		for _, c := range d.Cameras {
+			if c.LastRecorded == nil || c.LastRecorded.Before(since) {
+				return false
+			}
+		}
+		return true
+	})
 }
 
 func waitDoc(t *testing.T, base string, within time.Duration, what string, ok func(faultDoc) bool) {

@@ -85,17 +85,7 @@ func TestDiskFullFilesystem(t *testing.T) {
 		t.Fatal(err)
 	}
 	freed := time.Now()
-	waitDoc(t, base, 45*time.Second, "recording resumed", func(d faultDoc) bool {
-		if d.Storage.State != "ok" || len(d.Cameras) == 0 {
-			return false
-		}
-		for _, c := range d.Cameras {
-			if c.LastRecorded == nil || c.LastRecorded.Before(freed) {
-				return false
-			}
-		}
-		return true
-	})
+	waitResumed(t, base, freed, 45*time.Second)
 	t.Logf("recording resumed %s after space was freed", time.Since(freed).Round(time.Millisecond))
 	waitDoc(t, base, 30*time.Second, "disk health back to warning", func(d faultDoc) bool {
 		return d.Disk != nil && d.Disk.State == "warning"

@@ -64,23 +64,9 @@ func (st *stream) pumpAudio(ctx context.Context, medi *description.Media) {
 	tsBase := randUint32()
 	seq := uint16(randUint32())
 	ssrc := randUint32()
-	start := time.Now()
-	timer := time.NewTimer(0)
-	defer timer.Stop()
-	for n := int64(0); ; n++ {
-		due := start.Add(time.Duration(n) * AudioPacketDur)
-		if lag := time.Since(due); lag > time.Second {
-			start = time.Now().Add(-time.Duration(n) * AudioPacketDur)
-			due = time.Now()
-		}
-		timer.Reset(time.Until(due))
-		select {
-		case <-ctx.Done():
-			return
-		case <-timer.C:
-		}
+	pace(ctx, AudioPacketDur, func(n int64, due time.Time) {
 		if st.down.Load() {
-			continue
+			return
 		}
 		p := &rtp.Packet{
 			Header: rtp.Header{
@@ -93,5 +79,5 @@ func (st *stream) pumpAudio(ctx context.Context, medi *description.Media) {
 		if err := st.ss.WritePacketRTPWithNTP(medi, p, due); err != nil {
 			st.log.Debug("fakecam: write audio RTP packet", "err", err)
 		}
-	}
+	})
 }

@@ -92,31 +92,15 @@ func (st *stream) pump(ctx context.Context) {
 	medi := st.desc.Medias[0]
 	frameDur := time.Second / time.Duration(st.fps)
 	tsBase := randUint32()
-	start := time.Now()
-	timer := time.NewTimer(0)
-	defer timer.Stop()
-	for n := int64(0); ; n++ {
-		due := start.Add(time.Duration(n) * frameDur)
-		if lag := time.Since(due); lag > time.Second {
-			// Starved (e.g. a stopped test process): restart the schedule
-			// rather than bursting a second of frames at once.
-			start = time.Now().Add(-time.Duration(n) * frameDur)
-			due = time.Now()
-		}
-		timer.Reset(time.Until(due))
-		select {
-		case <-ctx.Done():
-			return
-		case <-timer.C:
-		}
+	pace(ctx, frameDur, func(n int64, due time.Time) {
 		if st.down.Load() {
-			continue
+			return
 		}
 		au := st.aus[n%int64(len(st.aus))]
 		pkts, err := st.encFn(au)
 		if err != nil {
 			st.log.Warn("fakecam: RTP encode failed", "frame", n, "err", err)
-			continue
+			return
 		}
 		ts := tsBase + uint32(n*90000/int64(st.fps))
 		for _, p := range pkts {
@@ -128,7 +112,7 @@ func (st *stream) pump(ctx context.Context) {
 				break
 			}
 		}
-	}
+	})
 }
 
 func (st *stream) addSession(s *gortsplib.ServerSession) {
