@@ -174,6 +174,10 @@ func TestUpdateSuccess(t *testing.T) {
 	if st.State != StateRebooting || st.Bundle == nil || st.Bundle.Version != "v1.5.0" {
 		t.Fatalf("after install: %+v", st)
 	}
+	// The state is published just before the reboot is asked for.
+	for deadline := time.Now().Add(10 * time.Second); b.reboots.Load() < 1 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
 	if b.reboots.Load() != 1 {
 		t.Fatalf("reboots = %d, want 1", b.reboots.Load())
 	}
